@@ -1,0 +1,74 @@
+/*
+** One simulated run: a workload DAG replayed through the Parsl model
+** (submit side, ThreadPoolExecutor or HTEX) on the event engine, with the
+** costs of one model file. This is the boundary the CLI, experiments and
+** validation call; everything below it (engine, dag, executors) is theirs.
+*/
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdint.h>
+
+#include "../models/model.h"
+#include "error.h"
+
+enum sim_workload { WORKLOAD_DOUBLE, WORKLOAD_INCREMENT, WORKLOAD_FIBONACCI };
+enum sim_executor { EXECUTOR_THREADS, EXECUTOR_HTEX };
+enum sim_logging {
+    LOGGING_ON,      /* Parsl's default: DEBUG file logging everywhere */
+    LOGGING_OFF,     /* initialize_logging=False: submit side silent, HTEX workers still log */
+    LOGGING_OFF_ALL  /* the worker side silenced too */
+};
+
+typedef struct sim_config {
+    int workload;           /* enum sim_workload */
+    long size;              /* the program's argument: N, depth or n */
+    int executor;           /* enum sim_executor */
+    int workers;            /* threads or HTEX workers asked for */
+    int logging;            /* enum sim_logging */
+    int cores;              /* machine cores; 0 = the model's machine_cores */
+    uint64_t seed;          /* seeds every random stream of the run */
+    const model *model;     /* costs; borrowed, not freed */
+} sim_config;
+
+typedef struct sim_result {
+    long tasks;               /* Parsl tasks the workload created */
+    int workers_started;      /* workers Parsl would really start */
+    int cores;                /* cores simulated */
+    double makespan_s;        /* first submit to last result, seconds */
+    double throughput_tps;    /* tasks / makespan */
+    double latency_mean_s;    /* per task: submit start to app future set */
+    double latency_p50_s;
+    double latency_p99_s;
+    double stage_busy_s[STAGE_COUNT]; /* CPU seconds spent in each stage, logging excluded */
+    double logging_busy_s;    /* CPU seconds in logging calls, all processes */
+    double gil_busy_s;        /* seconds the submitting process's GIL was held */
+    double handler_busy_s;    /* seconds the submit side's log handler lock was held */
+    double core_utilization;  /* busy core-seconds / (cores * makespan) */
+    long events;              /* events the engine processed */
+} sim_result;
+
+/* The task count of a workload at a size, without building it (fibonacci
+** in closed form). Returns -1 for a size out of range. */
+long sim_task_count(int workload, long size);
+
+/* The workers Parsl would start for the executor on the machine: all of
+** them for threads, min(asked, cores / cores_per_worker) for HTEX. */
+int sim_workers_started(const sim_config *cfg);
+
+/* Run one configuration. Returns 0 with res filled, SIM_EINPUT for a bad
+** configuration (workers < 1, unknown workload) or SIM_ENOMEM when the
+** DAG does not fit in memory; err says which. Deterministic: the same
+** config (seed included) gives bit-identical results. */
+int sim_run(const sim_config *cfg, sim_result *res, sim_error *err);
+
+/* Names for the enums, as used on the command line and in files, and
+** back (-1 when unknown). */
+const char *sim_workload_name(int workload);
+const char *sim_executor_name(int executor);
+const char *sim_logging_name(int logging);
+int sim_workload_lookup(const char *name);
+int sim_executor_lookup(const char *name);
+int sim_logging_lookup(const char *name);
+
+#endif
