@@ -25,6 +25,7 @@ enum model_stage_id {
     STAGE_DEP_CHECK,          /* one outstanding dependency counted (per dependency, per check) */
     STAGE_LAUNCH_THREADS,     /* launch thread: launch_if_ready + ThreadPoolExecutor.submit */
     STAGE_LAUNCH_HTEX,        /* launch thread: launch_if_ready + serialize + ZMQ send */
+    STAGE_LAUNCH_SKIP,        /* launch thread: a launch attempt that finds dependencies outstanding */
     STAGE_EXECUTE_THREADS,    /* ThreadPoolExecutor worker thread: wrapper + app body */
     STAGE_COMPLETE,           /* DFK completion callback: state, app future, dependents */
     STAGE_INTERCHANGE_TASK,   /* interchange process: receive a task, dispatch to a manager */
@@ -70,6 +71,7 @@ typedef struct model {
     double record_disabled_s;    /* one logging call with the logger disabled */
 
     int join_pool_threads;       /* Parsl's internal thread pool for join apps */
+    double gil_switch_interval_s; /* CPython's sys.getswitchinterval(): the longest a thread keeps the GIL while others wait */
     int htex_prefetch_capacity;  /* tasks a manager takes beyond its idle workers */
     double htex_poll_period_s;   /* interchange/manager poll period */
     double htex_result_push_period_s; /* manager result batching period; 0 = immediate */
