@@ -1,6 +1,6 @@
 /*
 ** The model file: every cost the simulator uses, read from and written to
-** YAML (models/*.yaml, format in docs/model.md). `sim calibrate` writes
+** YAML (models/NAME.yaml, format in docs/model.md). `sim calibrate` writes
 ** it, `sim run` and `sim validate` read it. The struct is plain data: the
 ** simulator copies what it needs into its own tables before a run, so
 ** nothing here sits on the event loop's path.

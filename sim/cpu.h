@@ -1,0 +1,42 @@
+/*
+** The machine's cores under processor sharing. Every runnable burst of CPU
+** work (a thread holding its process's GIL, or a log write outside it)
+** is a job here; when n jobs run on C cores each advances at rate
+** min(1, C/n). Rather than rescheduling every job when n changes, the
+** module keeps a virtual clock V that advances at that common rate: a job
+** of w seconds started at V0 ends when V reaches V0 + w, so jobs finish in
+** order of their virtual finish, kept in a heap. The event loop asks for
+** the real time of the next finish; that queue is the event calendar.
+*/
+#ifndef SIM_CPU_H
+#define SIM_CPU_H
+
+#include <stdint.h>
+
+#include "heap.h"
+
+typedef struct cpu {
+    heap jobs;            /* running jobs keyed by virtual finish time; arg = thread */
+    double cores;         /* C */
+    double vnow;          /* virtual time at last_time */
+    double last_time;     /* real time of the last update */
+    double busy;          /* integral of min(n, C) dt: busy core-seconds */
+} cpu;
+
+/* Room for max_jobs concurrent jobs. Returns 0 or SIM_ENOMEM. */
+int cpu_init(cpu *c, int cores, uint32_t max_jobs);
+void cpu_release(cpu *c);
+
+/* Start a job of work seconds for thread at real time now (now is never
+** before the last update). seq orders equal finishes. */
+void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread);
+
+/* Real time at which the earliest job finishes, and its seq; INFINITY
+** when nothing runs. */
+double cpu_next(const cpu *c, uint64_t *seq);
+
+/* Finish the earliest job at real time now (its cpu_next time); returns
+** its thread. */
+uint32_t cpu_finish(cpu *c, double now);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+** What Parsl's DataFlowKernel and executors do at each step of a task's
+** life, as sim.c's runtime asks: dfk_plan says how much CPU and log I/O a
+** step costs, dfk_finish applies its effects (a task submitted, launched,
+** handed on, completed) once the step's bursts are done. The flow follows
+** parsl/dataflow/dflow.py (2026.10.26):
+**
+**   submit (caller's thread): task record, a done-callback on each
+**     dependency, then launch_if_ready, which queues a launch attempt on
+**     the single "Task-Launch" thread. A dependency already done calls
+**     back at once, so a task with k dependencies gets k + 1 attempts.
+**   launch attempt (Task-Launch): _count_deps walks every dependency; if
+**     none is outstanding the task is launched (executor.submit), else the
+**     attempt is skipped.
+**   ThreadPoolExecutor: a worker thread runs the app and, in the same
+**     thread, the DFK's completion callback.
+**   HTEX: interchange -> manager -> worker process -> manager ->
+**     interchange -> the result queue thread, which deserializes and
+**     runs the completion callback.
+**   join apps run on the internal ThreadPoolExecutor: the body submits
+**     its children, returns a future, and the join task completes on the
+**     thread that completes that future.
+**   completion: state update, app future set; each dependent's callback
+**     queues another launch attempt.
+*/
+#include "sim_int.h"
+
+static const process *process_of(sim *s, const thread *t)
+{
+    return &s->processes[t->process];
+}
+
+/* The main program: submit every top-level task, then wait on each. */
+static double plan_main(sim *s, thread *t, job *j, double *io)
+{
+    const dag *d = &s->dag;
+
+    if (s->main_submit_next < d->top) {
+        j->step = 0;
+        s->latency[s->main_submit_next] = s->now;
+        return sim_stage(s, STAGE_SUBMIT, process_of(s, t), io);
+    }
+    /* Collect: the futures already done, in one burst, bounded so that
+    ** the thread would not have kept the GIL past the switch interval. */
+    {
+        int32_t k = 0, i = s->main_collect_next;
+        double work = 0;
+        while (i + k < d->top && k < s->collect_batch &&
+               s->status[i + k] == TASK_DONE) {
+            work += sim_stage(s, STAGE_COLLECT, process_of(s, t), io);
+            k++;
+        }
+        j->step = 1;
+        j->task = k;
+        return work;
+    }
+}
+
+static void submit_done(sim *s, int32_t task)
+{
+    int32_t already = s->dag.ndeps[task] - s->outstanding[task], i;
+
+    s->status[task] = TASK_PENDING;
+    for (i = 0; i <= already; i++)
+        sim_pool_push(s, POOL_LAUNCH, sim_job_new(s, JOB_LAUNCH, task));
+}
+
+static int finish_main(sim *s, job *j)
+{
+    const dag *d = &s->dag;
+
+    if (j->step == 0) {
+        submit_done(s, s->main_submit_next++);
+    } else {
+        s->main_collect_next += j->task;
+    }
+    if (s->main_submit_next < d->top)
+        return STEP_CONTINUE;
+    if (s->main_collect_next == d->top) {
+        s->finish_time = s->now;
+        sim_job_free(s, (int32_t)(j - s->jobs));
+        return STEP_MOVED;
+    }
+    if (s->status[s->main_collect_next] == TASK_DONE)
+        return STEP_CONTINUE;
+    s->main_waiting = s->main_collect_next;
+    return STEP_BLOCK;
+}
+
+/* Completion of task on the current thread; cost planned by plan_complete. */
+static void complete(sim *s, int32_t task)
+{
+    const dag *d = &s->dag;
+    int32_t i, join;
+
+    s->status[task] = TASK_DONE;
+    s->latency[task] = s->now - s->latency[task];
+    s->done++;
+    for (i = d->dependent_at[task]; i < d->dependent_at[task + 1]; i++) {
+        int32_t c = d->dependent[i];
+        s->outstanding[c]--;
+        if (s->status[c] != TASK_UNSUBMITTED)
+            sim_pool_push(s, POOL_LAUNCH, sim_job_new(s, JOB_LAUNCH, c));
+    }
+    if (s->main_waiting == task) {
+        s->main_waiting = -1;
+        sim_wake(s, s->main_thread);
+    }
+    join = d->join_of[task];
+    if (join >= 0) {
+        if (s->status[join] == TASK_JOINING)
+            complete(s, join);
+        else
+            s->inner_done[join] = 1;
+    }
+}
+
+static double plan_complete(sim *s, const thread *t, int32_t task, double *io)
+{
+    int32_t join = s->dag.join_of[task];
+    double work = sim_stage(s, STAGE_COMPLETE, process_of(s, t), io);
+
+    if (join >= 0 && s->status[join] == TASK_JOINING)
+        work += sim_stage(s, STAGE_JOIN_COMPLETE, process_of(s, t), io);
+    return work;
+}
+
+static double plan_launch(sim *s, const thread *t, job *j, double *io)
+{
+    int32_t task = j->task;
+    const process *p = process_of(s, t);
+    double work = 0;
+    int32_t i;
+
+    for (i = 0; i < s->dag.ndeps[task]; i++)
+        work += sim_stage(s, STAGE_DEP_CHECK, p, io);
+    j->step = s->status[task] == TASK_PENDING && s->outstanding[task] == 0;
+    if (!j->step)
+        return work + sim_stage(s, STAGE_LAUNCH_SKIP, p, io);
+    if (s->dag.kind[task] == DAG_JOIN)
+        return work + sim_stage(s, STAGE_LAUNCH_THREADS, p, io);
+    return work + sim_stage(s, s->app_launch_stage, p, io);
+}
+
+static int finish_launch(sim *s, job *j)
+{
+    int32_t self = (int32_t)(j - s->jobs);
+
+    if (!j->step) {
+        sim_job_free(s, self);
+        return STEP_MOVED;
+    }
+    s->status[j->task] = TASK_LAUNCHED;
+    j->step = 0;
+    if (s->dag.kind[j->task] == DAG_JOIN) {
+        j->kind = JOB_JOIN_BODY;
+        sim_pool_push(s, POOL_JOIN, self);
+    } else if (s->cfg->executor == EXECUTOR_THREADS) {
+        j->kind = JOB_EXECUTE;
+        sim_pool_push(s, POOL_EXECUTE, self);
+    } else {
+        j->kind = JOB_INTERCHANGE_TASK;
+        sim_pool_push(s, POOL_INTERCHANGE, self);
+    }
+    return STEP_MOVED;
+}
+
+/* A join body: step i < children submits child i; the last step is the
+** body itself and, when the returned future is already done, the join's
+** completion. */
+static double plan_join(sim *s, const thread *t, job *j, double *io)
+{
+    const dag *d = &s->dag;
+    int32_t nchild = d->child_at[j->task + 1] - d->child_at[j->task];
+    const process *p = process_of(s, t);
+
+    if (j->step < nchild) {
+        int32_t c = d->child[d->child_at[j->task] + j->step];
+        s->latency[c] = s->now;
+        return sim_stage(s, STAGE_SUBMIT, p, io);
+    }
+    if (s->inner_done[j->task])
+        return sim_stage(s, STAGE_JOIN_EXECUTE, p, io) +
+               sim_stage(s, STAGE_JOIN_COMPLETE, p, io);
+    return sim_stage(s, STAGE_JOIN_EXECUTE, p, io);
+}
+
+static int finish_join(sim *s, job *j)
+{
+    const dag *d = &s->dag;
+    int32_t nchild = d->child_at[j->task + 1] - d->child_at[j->task];
+
+    if (j->step < nchild) {
+        submit_done(s, d->child[d->child_at[j->task] + j->step]);
+        j->step++;
+        return STEP_CONTINUE;
+    }
+    s->status[j->task] = TASK_JOINING;
+    if (s->inner_done[j->task])
+        complete(s, j->task);
+    sim_job_free(s, (int32_t)(j - s->jobs));
+    return STEP_MOVED;
+}
+
+/* HTEX: hand the task to the manager while it has capacity; otherwise it
+** waits in the interchange until a result frees a slot. */
+static void dispatch(sim *s, int32_t self)
+{
+    job *j = &s->jobs[self];
+
+    if (s->manager_outstanding < s->manager_capacity) {
+        s->manager_outstanding++;
+        j->kind = JOB_MANAGER_TASK;
+        sim_pool_push(s, POOL_MANAGER, self);
+        return;
+    }
+    j->next = -1;
+    if (s->parked_tail >= 0)
+        s->jobs[s->parked_tail].next = self;
+    else
+        s->parked_head = self;
+    s->parked_tail = self;
+}
+
+static int finish_htex(sim *s, job *j)
+{
+    int32_t self = (int32_t)(j - s->jobs);
+
+    switch (j->kind) {
+    case JOB_INTERCHANGE_TASK:
+        dispatch(s, self);
+        break;
+    case JOB_MANAGER_TASK:
+        j->kind = JOB_WORKER;
+        sim_pool_push(s, POOL_WORKER, self);
+        break;
+    case JOB_WORKER:
+        j->kind = JOB_MANAGER_RESULT;
+        sim_pool_push(s, POOL_MANAGER, self);
+        break;
+    case JOB_MANAGER_RESULT:
+        j->kind = JOB_INTERCHANGE_RESULT;
+        sim_pool_push(s, POOL_INTERCHANGE, self);
+        break;
+    case JOB_INTERCHANGE_RESULT:
+        s->manager_outstanding--;
+        j->kind = JOB_RESULT;
+        sim_pool_push(s, POOL_RESULT, self);
+        if (s->parked_head >= 0) {
+            int32_t parked = s->parked_head;
+            s->parked_head = s->jobs[parked].next;
+            if (s->parked_head < 0)
+                s->parked_tail = -1;
+            dispatch(s, parked);
+        }
+        break;
+    }
+    return STEP_MOVED;
+}
+
+double dfk_plan(sim *s, thread *t, job *j, double *io)
+{
+    const process *p = process_of(s, t);
+
+    *io = 0;
+    switch (j->kind) {
+    case JOB_MAIN:
+        return plan_main(s, t, j, io);
+    case JOB_LAUNCH:
+        return plan_launch(s, t, j, io);
+    case JOB_EXECUTE:
+        return sim_stage(s, STAGE_EXECUTE_THREADS, p, io) +
+               plan_complete(s, t, j->task, io);
+    case JOB_JOIN_BODY:
+        return plan_join(s, t, j, io);
+    case JOB_INTERCHANGE_TASK:
+        return sim_stage(s, STAGE_INTERCHANGE_TASK, p, io);
+    case JOB_MANAGER_TASK:
+        return sim_stage(s, STAGE_MANAGER_TASK, p, io);
+    case JOB_WORKER:
+        return sim_stage(s, STAGE_WORKER_EXECUTE, p, io);
+    case JOB_MANAGER_RESULT:
+        return sim_stage(s, STAGE_MANAGER_RESULT, p, io);
+    case JOB_INTERCHANGE_RESULT:
+        return sim_stage(s, STAGE_INTERCHANGE_RESULT, p, io);
+    case JOB_RESULT:
+        return sim_stage(s, STAGE_RESULT_RECEIVE, p, io) +
+               plan_complete(s, t, j->task, io);
+    }
+    return 0;
+}
+
+int dfk_finish(sim *s, int32_t thread_id, job *j)
+{
+    (void)thread_id;
+    switch (j->kind) {
+    case JOB_MAIN:
+        return finish_main(s, j);
+    case JOB_LAUNCH:
+        return finish_launch(s, j);
+    case JOB_EXECUTE:
+    case JOB_RESULT:
+        complete(s, j->task);
+        sim_job_free(s, (int32_t)(j - s->jobs));
+        return STEP_MOVED;
+    case JOB_JOIN_BODY:
+        return finish_join(s, j);
+    default:
+        return finish_htex(s, j);
+    }
+}

@@ -1,0 +1,161 @@
+/*
+** The inside of one simulated run, shared by sim.c (the Python runtime:
+** threads, GILs, the log handler lock, the cores, the event loop) and
+** dfk.c (what Parsl does at each step of a task's life). Tests may include
+** it to look at a run's state.
+**
+** A run is a set of Python processes, each with one GIL and one log
+** handler lock, and threads in them. Threads serve pools: a pool is a FIFO
+** of jobs and the threads that take jobs from it (the main thread and the
+** task-launch thread are pools of one; ThreadPoolExecutor workers, the
+** internal join pool and HTEX's worker processes are pools of many). A job
+** is one task at one stage of its life, and runs as one or more steps; a
+** step is a burst of CPU work holding the GIL, then, when the step wrote
+** log records, a burst of log I/O holding the handler lock with the GIL
+** released. Bursts run on the cores under processor sharing (cpu.h).
+*/
+#ifndef SIM_SIM_INT_H
+#define SIM_SIM_INT_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "cpu.h"
+#include "dag.h"
+#include "heap.h"
+#include "sim.h"
+
+enum job_kind {
+    JOB_MAIN,               /* the user's program on the main thread */
+    JOB_LAUNCH,             /* one launch attempt on the task-launch thread */
+    JOB_EXECUTE,            /* a ThreadPoolExecutor worker runs and completes the task */
+    JOB_JOIN_BODY,          /* a join body: its children's submits, then the body */
+    JOB_INTERCHANGE_TASK,   /* HTEX, task on its way out ... */
+    JOB_MANAGER_TASK,
+    JOB_WORKER,
+    JOB_MANAGER_RESULT,     /* ... and its result on the way back */
+    JOB_INTERCHANGE_RESULT,
+    JOB_RESULT              /* the HTEX result thread receives and completes */
+};
+
+enum step_outcome {
+    STEP_CONTINUE,   /* the same job has another step on the same thread */
+    STEP_MOVED,      /* the job went to another pool, or was freed */
+    STEP_BLOCK       /* the thread waits (the main thread on a future) */
+};
+
+enum pool_id {
+    POOL_MAIN, POOL_LAUNCH, POOL_EXECUTE, POOL_JOIN, POOL_RESULT,
+    POOL_INTERCHANGE, POOL_MANAGER, POOL_WORKER, POOL_COUNT
+};
+
+enum thread_phase {
+    PHASE_IDLE, PHASE_WAIT_GIL, PHASE_CPU, PHASE_WAIT_HANDLER, PHASE_IO,
+    PHASE_BLOCKED
+};
+
+enum task_status {
+    TASK_UNSUBMITTED, TASK_PENDING, TASK_LAUNCHED, TASK_JOINING, TASK_DONE
+};
+
+typedef struct job {
+    int32_t task;     /* the task, or -1 for the main program */
+    int32_t next;     /* link in a pool's FIFO, the free list, or a parked queue */
+    uint8_t kind;     /* enum job_kind */
+    uint8_t step;     /* which step; a launch attempt keeps its decision here */
+} job;
+
+typedef struct thread {
+    int32_t process;      /* owning process */
+    int32_t pool;         /* pool it serves */
+    int32_t job;          /* current job, or -1 */
+    int32_t next_waiter;  /* link in a GIL or handler-lock wait queue */
+    uint8_t phase;        /* enum thread_phase */
+    uint8_t holds_gil;    /* 1 while it holds its process's GIL */
+    double gil_since;     /* when it took the GIL */
+    double io;            /* the current step's log I/O, seconds */
+} thread;
+
+typedef struct process {
+    int32_t gil_holder;       /* thread holding the GIL, or -1 */
+    int32_t gil_head;         /* FIFO of threads waiting for it */
+    int32_t gil_tail;
+    int32_t handler_holder;   /* thread holding the log handler's lock, or -1 */
+    int32_t handler_head;
+    int32_t handler_tail;
+    double handler_since;     /* when the holder took it */
+    uint8_t logging;          /* 1 when its logger writes records */
+    uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
+    uint8_t is_submit;        /* the submitting process (GIL accounting) */
+} process;
+
+typedef struct pool {
+    int32_t head;         /* FIFO of jobs waiting for a thread */
+    int32_t tail;
+    int32_t *idle;        /* stack of idle threads; owned */
+    int32_t nidle;
+} pool;
+
+typedef struct stage_cost {
+    int dist;             /* enum model_dist */
+    double mean;          /* seconds */
+    double a, b;          /* lognormal: zeta, sigma; gamma: shape, scale */
+    double records;       /* log records per task at this stage */
+    gsl_rng *rng;         /* this stage's own stream; owned */
+} stage_cost;
+
+typedef struct sim {
+    const sim_config *cfg;
+    dag dag;                  /* the workload; owned */
+    uint8_t *status;          /* [tasks] enum task_status */
+    uint8_t *inner_done;      /* [tasks] a join's returned future finished first */
+    int32_t *outstanding;     /* [tasks] dependencies not yet done */
+    double *latency;          /* [tasks] submit time, then submit-to-done seconds */
+
+    job *jobs;                /* job pool, grown by doubling; owned */
+    int32_t jobs_capacity;
+    int32_t free_job;         /* free list head, or -1 */
+
+    thread *threads;          /* owned */
+    int32_t nthreads;
+    process *processes;       /* owned */
+    int32_t nprocesses;
+    pool pools[POOL_COUNT];
+
+    cpu cpu;                  /* the cores: every pending event is a burst here */
+    uint64_t seq;             /* insertion sequence for both */
+    double now;
+
+    stage_cost cost[STAGE_COUNT];
+    double record_on, record_io, record_off;  /* one log record, seconds */
+    double switch_interval;
+
+    int32_t main_thread;
+    int32_t main_submit_next;     /* next top-level task to submit */
+    int32_t main_collect_next;    /* next top-level future to wait on */
+    int32_t main_waiting;         /* task the main thread blocks on, or -1 */
+    int32_t collect_batch;        /* futures one collect step takes at most */
+    double finish_time;           /* when the main program returned */
+
+    int32_t manager_capacity;     /* HTEX: workers + prefetch */
+    int32_t manager_outstanding;  /* tasks at the manager or its workers */
+    int32_t parked_head;          /* tasks waiting in the interchange */
+    int32_t parked_tail;
+    int app_launch_stage;         /* STAGE_LAUNCH_THREADS or _HTEX */
+
+    sim_result *res;              /* accumulators live here */
+    long done;                    /* tasks completed */
+} sim;
+
+/* sim.c: the runtime, for dfk.c */
+int32_t sim_job_new(sim *s, int kind, int32_t task);
+void sim_job_free(sim *s, int32_t j);
+void sim_pool_push(sim *s, int pool, int32_t j);
+void sim_wake(sim *s, int32_t thread);
+double sim_stage(sim *s, int stage, const process *p, double *io);
+
+/* dfk.c: Parsl's side of each step */
+double dfk_plan(sim *s, thread *t, job *j, double *io);
+int dfk_finish(sim *s, int32_t thread, job *j);
+
+#endif
