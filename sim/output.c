@@ -1,0 +1,374 @@
+/*
+** This file implements the printing of `sim run`'s results (output.h): a
+** row per configuration in the table, CSV or JSON-lines format, the
+** logging speedup report at the end, and the progress line on a terminal.
+** Reals go out exactly (the shortest exact %g in CSV, jansson's 17 digits in JSON) so
+** the same run prints the same bytes whether computed or read back from
+** the results store; the table rounds for reading.
+*/
+#include "output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct row {
+    experiment_config c;   /* the configuration */
+    sim_result r;          /* its result */
+};
+
+struct output {
+    FILE *out;             /* where rows go; borrowed */
+    int format;            /* enum output_format */
+    int compare_logging;   /* print the speedup report at the end */
+    int progress_shown;    /* a progress line is on stderr now */
+    int tty;               /* stderr is a terminal */
+    struct row *rows;      /* every row printed, in order; owned */
+    long n_rows;           /* rows held */
+    long cap_rows;         /* rows allocated */
+};
+
+int output_format_lookup(const char *name)
+{
+    if (!strcmp(name, "table"))
+        return OUTPUT_TABLE;
+    if (!strcmp(name, "csv"))
+        return OUTPUT_CSV;
+    if (!strcmp(name, "json"))
+        return OUTPUT_JSON;
+    return -1;
+}
+
+output *output_new(FILE *out, int format, int compare_logging)
+{
+    output *o = calloc(1, sizeof *o);
+
+    if (o == NULL)
+        return NULL;
+    o->out = out;
+    o->format = format;
+    o->compare_logging = compare_logging;
+    o->tty = isatty(STDERR_FILENO);
+    return o;
+}
+
+static void progress_clear(output *o);
+
+void output_free(output *o)
+{
+    if (o == NULL)
+        return;
+    progress_clear(o);
+    free(o->rows);
+    free(o);
+}
+
+static void progress_clear(output *o)
+{
+    if (o->progress_shown) {
+        fputs("\r\033[K", stderr);
+        o->progress_shown = 0;
+    }
+}
+
+void output_progress(output *o, long k, long n, const experiment_config *c)
+{
+    if (!o->tty)
+        return;
+    fprintf(stderr, "\r\033[K[%ld/%ld] %s %ld %s %d %s", k, n,
+            sim_workload_name(c->workload), c->size,
+            sim_executor_name(c->executor), c->workers,
+            sim_logging_name(c->logging));
+    fflush(stderr);
+    o->progress_shown = 1;
+}
+
+static void table_header(output *o)
+{
+    fprintf(o->out, "%-9s %8s %9s %-8s %-16s %-7s %12s %11s %11s %11s\n",
+            "workload", "size", "tasks", "executor", "workers(started)",
+            "logging", "makespan_s", "tasks/s", "p50_s", "p99_s");
+}
+
+static void table_row(output *o, const experiment_config *c,
+                      const sim_result *r)
+{
+    char workers[32];
+
+    snprintf(workers, sizeof workers, "%d(%d)", c->workers,
+             r->workers_started);
+    fprintf(o->out, "%-9s %8ld %9ld %-8s %-16s %-7s %12.6f %11.1f %11.4g "
+            "%11.4g\n", sim_workload_name(c->workload), c->size, r->tasks,
+            sim_executor_name(c->executor), workers,
+            sim_logging_name(c->logging), r->makespan_s, r->throughput_tps,
+            r->latency_p50_s, r->latency_p99_s);
+}
+
+/* Print v in the shortest %g form that reads back as exactly v. */
+static void put_real(FILE *f, double v)
+{
+    char buf[40];
+    int prec;
+
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (prec == 17)
+        snprintf(buf, sizeof buf, "%.17g", v);
+    fprintf(f, ",%s", buf);
+}
+
+static void csv_header(output *o)
+{
+    int s;
+
+    fputs("workload,size,tasks,executor,workers,workers_started,logging,"
+          "cores,replication,seed,makespan_s,throughput_tps,latency_mean_s,"
+          "latency_p50_s,latency_p99_s,logging_busy_s,gil_busy_s,"
+          "handler_busy_s,core_utilization,events", o->out);
+    for (s = 0; s < STAGE_COUNT; s++)
+        fprintf(o->out, ",busy_%s_s", model_stage_name(s));
+    fputc('\n', o->out);
+}
+
+static void csv_row(output *o, const experiment_config *c,
+                    const sim_result *r)
+{
+    int s;
+
+    fprintf(o->out, "%s,%ld,%ld,%s,%d,%d,%s,%d,%d,%" PRIu64,
+            sim_workload_name(c->workload), c->size, r->tasks,
+            sim_executor_name(c->executor), c->workers, r->workers_started,
+            sim_logging_name(c->logging), r->cores, c->replication, c->seed);
+    put_real(o->out, r->makespan_s);
+    put_real(o->out, r->throughput_tps);
+    put_real(o->out, r->latency_mean_s);
+    put_real(o->out, r->latency_p50_s);
+    put_real(o->out, r->latency_p99_s);
+    put_real(o->out, r->logging_busy_s);
+    put_real(o->out, r->gil_busy_s);
+    put_real(o->out, r->handler_busy_s);
+    put_real(o->out, r->core_utilization);
+    fprintf(o->out, ",%ld", r->events);
+    for (s = 0; s < STAGE_COUNT; s++)
+        put_real(o->out, r->stage_busy_s[s]);
+    fputc('\n', o->out);
+}
+
+/* Print obj as one line and free it. Returns 0 or SIM_ENOMEM. */
+static int json_line(output *o, json_t *obj)
+{
+    int rc;
+
+    if (obj == NULL)
+        return SIM_ENOMEM;
+    rc = json_dumpf(obj, o->out, JSON_PRESERVE_ORDER | JSON_COMPACT |
+                    JSON_REAL_PRECISION(17));
+    json_decref(obj);
+    fputc('\n', o->out);
+    return rc == 0 ? 0 : SIM_ENOMEM;
+}
+
+static int json_row(output *o, const experiment_config *c,
+                    const sim_result *r)
+{
+    json_t *obj, *stages;
+    char seed[24];
+    int s;
+
+    snprintf(seed, sizeof seed, "%" PRIu64, c->seed);
+    stages = json_object();
+    for (s = 0; s < STAGE_COUNT; s++)
+        json_object_set_new(stages, model_stage_name(s),
+                            json_real(r->stage_busy_s[s]));
+    obj = json_pack("{s:s, s:I, s:I, s:s, s:i, s:i, s:s, s:i, s:i, s:s,"
+                    " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:o}",
+                    "workload", sim_workload_name(c->workload),
+                    "size", (json_int_t)c->size,
+                    "tasks", (json_int_t)r->tasks,
+                    "executor", sim_executor_name(c->executor),
+                    "workers", c->workers,
+                    "workers_started", r->workers_started,
+                    "logging", sim_logging_name(c->logging),
+                    "cores", r->cores,
+                    "replication", c->replication,
+                    "seed", seed,
+                    "makespan_s", r->makespan_s,
+                    "throughput_tps", r->throughput_tps,
+                    "latency_mean_s", r->latency_mean_s,
+                    "latency_p50_s", r->latency_p50_s,
+                    "latency_p99_s", r->latency_p99_s,
+                    "logging_busy_s", r->logging_busy_s,
+                    "gil_busy_s", r->gil_busy_s,
+                    "handler_busy_s", r->handler_busy_s,
+                    "core_utilization", r->core_utilization,
+                    "events", (json_int_t)r->events,
+                    "stage_busy_s", stages);
+    return json_line(o, obj);
+}
+
+int output_row(output *o, const experiment_config *c, const sim_result *r)
+{
+    struct row *grown;
+    long cap;
+
+    if (o->n_rows == o->cap_rows) {
+        cap = o->cap_rows ? 2 * o->cap_rows : 64;
+        if ((grown = realloc(o->rows, cap * sizeof *grown)) == NULL)
+            return SIM_ENOMEM;
+        o->rows = grown;
+        o->cap_rows = cap;
+    }
+    o->rows[o->n_rows].c = *c;
+    o->rows[o->n_rows].r = *r;
+    progress_clear(o);
+    switch (o->format) {
+    case OUTPUT_TABLE:
+        if (o->n_rows == 0)
+            table_header(o);
+        table_row(o, c, r);
+        break;
+    case OUTPUT_CSV:
+        if (o->n_rows == 0)
+            csv_header(o);
+        csv_row(o, c, r);
+        break;
+    case OUTPUT_JSON:
+        if (json_row(o, c, r) < 0)
+            return SIM_ENOMEM;
+        break;
+    }
+    o->n_rows++;
+    fflush(o->out);
+    return 0;
+}
+
+/* ---- the logging speedup report ----------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The median makespan of the rows in the group of rows[first] with
+** logging mode mode; 0 when there are none. Uses scratch (n_rows). */
+static double group_median(const output *o, long first, int mode,
+                           double *scratch)
+{
+    const experiment_config *g = &o->rows[first].c, *c;
+    long i, n = 0;
+
+    for (i = first; i < o->n_rows; i++) {
+        c = &o->rows[i].c;
+        if (c->workload == g->workload && c->size == g->size &&
+            c->executor == g->executor && c->workers == g->workers &&
+            c->logging == mode)
+            scratch[n++] = o->rows[i].r.makespan_s;
+    }
+    if (n == 0)
+        return 0;
+    qsort(scratch, n, sizeof *scratch, cmp_double);
+    return n % 2 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
+}
+
+/* 1 when an earlier row belongs to the same group as rows[i]. */
+static int group_seen(const output *o, long i)
+{
+    const experiment_config *g = &o->rows[i].c, *c;
+    long j;
+
+    for (j = 0; j < i; j++) {
+        c = &o->rows[j].c;
+        if (c->workload == g->workload && c->size == g->size &&
+            c->executor == g->executor && c->workers == g->workers)
+            return 1;
+    }
+    return 0;
+}
+
+static int compare_report(output *o)
+{
+    double *scratch, on, off, all;
+    const experiment_config *c;
+    int header = 0, rc = 0;
+    json_t *obj;
+    long i;
+
+    if ((scratch = malloc((o->n_rows ? o->n_rows : 1) * sizeof *scratch)) ==
+        NULL)
+        return SIM_ENOMEM;
+    for (i = 0; i < o->n_rows && rc == 0; i++) {
+        if (group_seen(o, i))
+            continue;
+        c = &o->rows[i].c;
+        on = group_median(o, i, LOGGING_ON, scratch);
+        off = group_median(o, i, LOGGING_OFF, scratch);
+        all = group_median(o, i, LOGGING_OFF_ALL, scratch);
+        if (on <= 0 || (off <= 0 && all <= 0))
+            continue;
+        if (o->format == OUTPUT_JSON) {
+            obj = json_pack("{s:s, s:s, s:I, s:s, s:i, s:f}",
+                            "compare", "logging",
+                            "workload", sim_workload_name(c->workload),
+                            "size", (json_int_t)c->size,
+                            "executor", sim_executor_name(c->executor),
+                            "workers", c->workers, "makespan_on_s", on);
+            if (obj && off > 0) {
+                json_object_set_new(obj, "makespan_off_s", json_real(off));
+                json_object_set_new(obj, "speedup_logging_off",
+                                    json_real(on / off));
+            }
+            if (obj && all > 0) {
+                json_object_set_new(obj, "makespan_off_all_s", json_real(all));
+                json_object_set_new(obj, "speedup_logging_off_all",
+                                    json_real(on / all));
+            }
+            rc = json_line(o, obj);
+            continue;
+        }
+        if (!header) {
+            fprintf(o->out, "\nlogging speedup: makespan with logging on / "
+                    "with logging off (median over replications)\n"
+                    "%-9s %8s %-8s %7s %12s %12s %8s %12s %8s\n", "workload",
+                    "size", "executor", "workers", "on_s", "off_s", "speedup",
+                    "off_all_s", "speedup");
+            header = 1;
+        }
+        fprintf(o->out, "%-9s %8ld %-8s %7d %12.6f ",
+                sim_workload_name(c->workload), c->size,
+                sim_executor_name(c->executor), c->workers, on);
+        if (off > 0)
+            fprintf(o->out, "%12.6f %8.2f", off, on / off);
+        else
+            fprintf(o->out, "%12s %8s", "-", "-");
+        if (all > 0)
+            fprintf(o->out, " %12.6f %8.2f\n", all, on / all);
+        else
+            fprintf(o->out, " %12s %8s\n", "-", "-");
+    }
+    free(scratch);
+    return rc;
+}
+
+int output_finish(output *o, sim_error *err)
+{
+    int rc = 0;
+
+    progress_clear(o);
+    /* CSV stays one rectangle of rows; the speedups follow from them. */
+    if (o->compare_logging && o->format != OUTPUT_CSV)
+        rc = compare_report(o);
+    if (rc < 0)
+        return error_set(err, rc, "", 0, 0, "out of memory");
+    if (fflush(o->out) != 0 || ferror(o->out))
+        return error_set(err, SIM_EIO, "", 0, 0, "cannot write the results: "
+                         "%s", strerror(errno));
+    return 0;
+}
