@@ -6,11 +6,11 @@
 #   make install    put sim on the PATH (PREFIX=/usr/local)
 #   make trace      capture a real Parsl trace bundle (traces/trace.mk)
 
-PKGS     := gsl yaml-0.1 sqlite3 jansson
+PKGS     := gsl yaml-0.1 sqlite3 jansson zlib
 CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
-OPT      ?= -O2 -g
+OPT      ?= -O2 -g -flto
 WERROR   ?=
 REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -31,17 +31,17 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 all: $(BUILD)/sim
 
 $(BUILD)/sim: $(BUILD)/obj/sim/main.o $(LIB_OBJ)
-	$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(if $(findstring tests/,$<),$(CHECK_CFLAGS)) -c -o $@ $<
 
 $(BUILD)/run_checks: $(TEST_OBJ) $(LIB_OBJ)
-	$(CC) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
+	$(CC) $(OPT) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(LIB_OBJ)
-	$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
 
 check: unit integration
 

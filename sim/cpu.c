@@ -9,9 +9,15 @@
 #include <math.h>
 #include <stddef.h>
 
+/* Jobs running: a finished job waiting in its slot does not count. */
+static double running(const cpu *c)
+{
+    return c->jobs.size - c->finished_on_top;
+}
+
 static double rate(const cpu *c)
 {
-    double n = c->jobs.size;
+    double n = running(c);
     return n <= c->cores ? 1.0 : c->cores / n;
 }
 
@@ -19,7 +25,7 @@ static double rate(const cpu *c)
 static void advance(cpu *c, double now)
 {
     double dt = now - c->last_time;
-    double n = c->jobs.size;
+    double n = running(c);
 
     if (dt > 0) {
         c->vnow += dt * rate(c);
@@ -34,6 +40,7 @@ int cpu_init(cpu *c, int cores, uint32_t max_jobs)
     c->vnow = 0;
     c->last_time = 0;
     c->busy = 0;
+    c->finished_on_top = 0;
     return heap_init(&c->jobs, max_jobs);
 }
 
@@ -45,6 +52,11 @@ void cpu_release(cpu *c)
 void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
 {
     advance(c, now);
+    if (c->finished_on_top && c->jobs.events[0].arg == thread) {
+        c->finished_on_top = 0;
+        heap_replace_top(&c->jobs, c->vnow + work, seq, 0, thread);
+        return;
+    }
     heap_push(&c->jobs, c->vnow + work, seq, 0, thread);
 }
 
@@ -62,13 +74,23 @@ double cpu_next(const cpu *c, uint64_t *seq)
 
 uint32_t cpu_finish(cpu *c, double now)
 {
-    heap_event e;
+    const heap_event *e = &c->jobs.events[0];
 
     advance(c, now);
-    heap_pop(&c->jobs, &e);
     /* Rounding can leave vnow a hair short of the finish; snap it so later
     ** jobs never see time run backwards. */
-    if (c->vnow < e.time)
-        c->vnow = e.time;
-    return e.arg;
+    if (c->vnow < e->time)
+        c->vnow = e->time;
+    c->finished_on_top = 1;
+    return e->arg;
+}
+
+void cpu_settle(cpu *c)
+{
+    heap_event e;
+
+    if (c->finished_on_top) {
+        c->finished_on_top = 0;
+        heap_pop(&c->jobs, &e);
+    }
 }

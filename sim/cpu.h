@@ -21,6 +21,7 @@ typedef struct cpu {
     double vnow;          /* virtual time at last_time */
     double last_time;     /* real time of the last update */
     double busy;          /* integral of min(n, C) dt: busy core-seconds */
+    int finished_on_top;  /* the earliest job has finished but is still stored */
 } cpu;
 
 /* Room for max_jobs concurrent jobs. Returns 0 or SIM_ENOMEM. */
@@ -36,7 +37,13 @@ void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread);
 double cpu_next(const cpu *c, uint64_t *seq);
 
 /* Finish the earliest job at real time now (its cpu_next time); returns
-** its thread. */
+** its thread. The job's slot stays at the top until cpu_settle, so that
+** when its thread starts its next burst at once, cpu_start reuses the
+** slot (one sift-down instead of a pop and a push). */
 uint32_t cpu_finish(cpu *c, double now);
+
+/* Drop the finished job's slot if its thread did not start another burst.
+** Call once after handling each cpu_finish. */
+void cpu_settle(cpu *c);
 
 #endif

@@ -42,18 +42,11 @@ void heap_push(heap *h, double time, uint64_t seq, uint32_t kind, uint32_t arg)
     h->events[i] = e;
 }
 
-int heap_pop(heap *h, heap_event *out)
+/* Put e in the hole at the root and sift it down among the first n. */
+static void sift_down(heap *h, heap_event last, uint32_t n)
 {
-    heap_event last;
-    uint32_t i = 0, n;
+    uint32_t i = 0;
 
-    if (h->size == 0)
-        return -1;
-    *out = h->events[0];
-    n = --h->size;
-    if (n == 0)
-        return 0;
-    last = h->events[n];
     for (;;) {
         uint32_t child = 2 * i + 1;
         if (child >= n)
@@ -66,5 +59,25 @@ int heap_pop(heap *h, heap_event *out)
         i = child;
     }
     h->events[i] = last;
+}
+
+int heap_pop(heap *h, heap_event *out)
+{
+    uint32_t n;
+
+    if (h->size == 0)
+        return -1;
+    *out = h->events[0];
+    n = --h->size;
+    if (n > 0)
+        sift_down(h, h->events[n], n);
     return 0;
+}
+
+void heap_replace_top(heap *h, double time, uint64_t seq, uint32_t kind, uint32_t arg)
+{
+    heap_event e = {time, seq, kind, arg};
+
+    assert(h->size > 0);
+    sift_down(h, e, h->size);
 }

@@ -12,7 +12,7 @@
 */
 #include "sim_int.h"
 
-#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -123,14 +123,11 @@ double sim_stage(sim *s, int stage, const process *p, double *io)
     stage_cost *c = &s->cost[stage];
     double work, log;
 
-    switch (c->dist) {
-    case DIST_LOGNORMAL:
-        work = exp(c->a + c->b * gsl_ran_gaussian_ziggurat(c->rng, 1.0));
-        break;
-    case DIST_GAMMA:
-        work = gsl_ran_gamma(c->rng, c->a, c->b);
-        break;
-    default:
+    if (c->quantile) {
+        double u = gsl_rng_uniform(c->rng) * QUANTILES;
+        int k = (int)u;
+        work = c->quantile[k] + (u - k) * (c->quantile[k + 1] - c->quantile[k]);
+    } else {
         work = c->mean;
     }
     s->res->stage_busy_s[stage] += work;
@@ -351,6 +348,32 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* Quantiles at the midpoints (k + 0.5) / (QUANTILES + 1), so the table's
+** ends stay finite, then rescaled so the table's mean (of the piecewise
+** linear quantile function) is the model's mean exactly. */
+static void fill_quantiles(double *q, const model_cost *mc)
+{
+    double sigma, zeta, shape, scale, mean = 0;
+
+    for (int k = 0; k <= QUANTILES; k++) {
+        double p = (k + 0.5) / (QUANTILES + 1.0);
+        if (mc->dist == DIST_LOGNORMAL) {
+            sigma = sqrt(log1p(mc->cv * mc->cv));
+            zeta = log(mc->mean_s) - sigma * sigma / 2;
+            q[k] = gsl_cdf_lognormal_Pinv(p, zeta, sigma);
+        } else {
+            shape = 1.0 / (mc->cv * mc->cv);
+            scale = mc->mean_s / shape;
+            q[k] = gsl_cdf_gamma_Pinv(p, shape, scale);
+        }
+    }
+    for (int k = 0; k < QUANTILES; k++)
+        mean += (q[k] + q[k + 1]) / 2;
+    mean /= QUANTILES;
+    for (int k = 0; k <= QUANTILES; k++)
+        q[k] *= mc->mean_s / mean;
+}
+
 static int setup_costs(sim *s, sim_error *err)
 {
     const model *m = s->cfg->model;
@@ -358,17 +381,13 @@ static int setup_costs(sim *s, sim_error *err)
     for (int i = 0; i < STAGE_COUNT; i++) {
         const model_cost *mc = &m->stage[i];
         stage_cost *c = &s->cost[i];
-        c->dist = mc->dist;
         c->mean = mc->mean_s;
         c->records = mc->records;
-        if (mc->cv <= 0 || mc->mean_s <= 0)
-            c->dist = DIST_CONSTANT;
-        if (c->dist == DIST_LOGNORMAL) {
-            c->b = sqrt(log1p(mc->cv * mc->cv));
-            c->a = log(mc->mean_s) - c->b * c->b / 2;
-        } else if (c->dist == DIST_GAMMA) {
-            c->a = 1.0 / (mc->cv * mc->cv);
-            c->b = mc->mean_s / c->a;
+        if (mc->dist != DIST_CONSTANT && mc->cv > 0 && mc->mean_s > 0) {
+            c->quantile = malloc(sizeof *c->quantile * (QUANTILES + 1));
+            if (c->quantile == NULL)
+                return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+            fill_quantiles(c->quantile, mc);
         }
         /* One stream per stage, so a what-if that changes one stage's
         ** cost leaves every other stage's draws as they were. */
@@ -386,8 +405,10 @@ static int setup_costs(sim *s, sim_error *err)
 
 static void sim_free(sim *s)
 {
-    for (int i = 0; i < STAGE_COUNT; i++)
+    for (int i = 0; i < STAGE_COUNT; i++) {
         gsl_rng_free(s->cost[i].rng);
+        free(s->cost[i].quantile);
+    }
     for (int i = 0; i < POOL_COUNT; i++)
         free(s->pools[i].idle);
     free(s->status);
@@ -573,6 +594,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
         s.now = t;
         res->events++;
         burst_done(&s, (int32_t)cpu_finish(&s.cpu, t));
+        cpu_settle(&s.cpu);
     }
     if (s.done != s.dag.tasks) {
         rc = error_set(err, SIM_EINPUT, NULL, 0, 0,
