@@ -177,6 +177,15 @@ long parsllog_task_of_exec(const parsllog *p, long exec_id)
     return p->exec_map[exec_id];
 }
 
+static int exec_map_set(parsllog *p, long exec_id, long task);
+
+int parsllog_exec_map(parsllog *p, long exec_id, long task)
+{
+    if (exec_id < 0 || exec_map_set(p, exec_id, task) != 0)
+        return exec_id < 0 ? 0 : SIM_ENOMEM;
+    return 0;
+}
+
 int parsllog_kind_of(const char *path)
 {
     const char *base = strrchr(path, '/');
@@ -210,7 +219,7 @@ static int buf_reserve(buf *b, size_t need)
 
 /* Read one line (without its newline or a trailing '\r') into b.
 ** Returns 1 for a line, 0 at the end of the file, -1 on a read error,
-** -2 when out of memory. */
+** -2 when out of memory, -3 for truncated or corrupt gzip data. */
 static int line_read(gzFile gz, buf *b)
 {
     b->len = 0;
@@ -220,8 +229,8 @@ static int line_read(gzFile gz, buf *b)
         if (gzgets(gz, b->data + b->len, (int)(b->cap - b->len)) == NULL) {
             int code;
             gzerror(gz, &code);
-            if (code != Z_OK && code != Z_BUF_ERROR)
-                return -1;
+            if (code != Z_OK)
+                return code == Z_ERRNO ? -1 : -3;
             if (b->len == 0)
                 return 0;
             break;
@@ -644,6 +653,11 @@ int parsllog_read(parsllog *p, const char *path, int kind, parsllog_fn fn,
     }
     if (got == -2) {
         rc = error_set(err, SIM_ENOMEM, path, lineno, 0, "out of memory");
+        goto done;
+    }
+    if (got == -3) {
+        rc = error_set(err, SIM_EINPUT, path, lineno + 1, 0,
+                       "truncated or corrupt gzip data");
         goto done;
     }
     if (got == -1) {

@@ -113,6 +113,11 @@ long parsllog_task_records(const parsllog *p, long task, int role);
 /* The Parsl task id of an HTEX executor task id, or -1 when unknown. */
 long parsllog_task_of_exec(const parsllog *p, long exec_id);
 
+/* Tell the reader that executor task exec_id is Parsl task task (from a
+** parsl.log read earlier, e.g. by the trace store). Returns 0, or
+** SIM_ENOMEM. */
+int parsllog_exec_map(parsllog *p, long exec_id, long task);
+
 /* Names: "main", "launch", "result", "join", "tpe_worker", "htex_worker",
 ** "manager", "interchange", "other"; NULL when out of range. */
 const char *parsllog_role_name(int role);
