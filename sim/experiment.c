@@ -66,7 +66,7 @@ static experiment *experiment_alloc(void)
 }
 
 /* Check one size for one workload: > 0, and a task count within range.
-** Returns 0, or SIM_EINPUT with the message in why (no place). */
+** Returns 0, or SIM_EINPUT with err filled (no place). */
 static int size_check(int workload, long size, sim_error *err)
 {
     long tasks;
@@ -75,17 +75,17 @@ static int size_check(int workload, long size, sim_error *err)
         return error_set(err, SIM_EINPUT, "", 0, 0,
                          "size must be >= 1, not %ld", size);
     tasks = sim_task_count(workload, size);
-    if (tasks < 0 || tasks > EXPERIMENT_MAX_TASKS)
+    if (tasks > EXPERIMENT_MAX_TASKS)
         return error_set(err, SIM_EINPUT, "", 0, 0,
-                         "size %ld of %s makes %s%ld tasks, more than the "
-                         "%ld one run can hold in memory", size,
-                         sim_workload_name(workload), tasks < 0 ? "over " : "",
-                         tasks < 0 ? EXPERIMENT_MAX_TASKS : tasks,
+                         "size %ld of %s makes %ld tasks, more than the %ld "
+                         "one run can hold in memory", size,
+                         sim_workload_name(workload), tasks,
                          EXPERIMENT_MAX_TASKS);
     if (tasks < 1)
         return error_set(err, SIM_EINPUT, "", 0, 0,
-                         "size %ld of %s makes no tasks", size,
-                         sim_workload_name(workload));
+                         "size %ld is out of range for %s (a run makes 1 "
+                         "to %ld tasks)", size, sim_workload_name(workload),
+                         EXPERIMENT_MAX_TASKS);
     return 0;
 }
 
@@ -150,9 +150,9 @@ int experiment_single(experiment **out, int workload, long size,
     int rc;
 
     *out = NULL;
-    if (sim_workload_name(workload) == NULL ||
-        sim_executor_name(executor) == NULL ||
-        sim_logging_name(logging) == NULL)
+    if (workload < WORKLOAD_DOUBLE || workload > WORKLOAD_FIBONACCI ||
+        executor < EXECUTOR_THREADS || executor > EXECUTOR_HTEX ||
+        logging < LOGGING_ON || logging > LOGGING_OFF_ALL)
         return error_set(err, SIM_EINPUT, "", 0, 0, "unknown configuration");
     if (workers < 1)
         return error_set(err, SIM_EINPUT, "", 0, 0,
