@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Integration tests: drive the real sim binary ($SIM) on real files, from
+# the repository root. `make integration` sets SIM. Every check counts;
+# nothing is skipped: a missing tool (jq, or python3 in its place) fails.
+set -euo pipefail
+
+: "${SIM:?set SIM to the sim binary (make integration does)}"
+cd "$(dirname "$0")/.."
+
+TMP=$(mktemp -d /tmp/sim_integration.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# run WANT DESC CMD...: run CMD, stdout to $TMP/out, stderr to $TMP/err,
+# and check its exit status is WANT.
+run() {
+    local want=$1 desc=$2 status=0
+    shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err" || status=$?
+    if [ "$status" -eq "$want" ]; then
+        ok
+    else
+        bad "$desc: exit $status, wanted $want"
+        sed 's/^/    /' "$TMP/err" >&2
+    fi
+}
+
+# contains FILE TEXT DESC
+contains() {
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/    /' "$1" >&2; fi
+}
+
+# JSON checks: jq when installed, else python3; neither is a failure.
+if command -v jq >/dev/null 2>&1; then
+    json_makespans_positive() { jq -e -s 'length > 0 and all(.[]; .makespan_s > 0 and .tasks > 0)' "$1" >/dev/null; }
+    json_count() { jq -s "map(select($2)) | length" "$1"; }
+elif command -v python3 >/dev/null 2>&1; then
+    json_makespans_positive() {
+        python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if r and all(x["makespan_s"] > 0 and x["tasks"] > 0 for x in r) else 1)' "$1"
+    }
+    json_count() { echo "jq is needed for '$2'" >&2; echo -1; }
+else
+    echo "FAIL: neither jq nor python3 is installed; cannot check JSON output" >&2
+    exit 1
+fi
+
+# --- help and usage -------------------------------------------------------
+run 0 "sim --help" "$SIM" --help
+contains "$TMP/out" "usage: sim" "sim --help"
+commands=$("$SIM" --help | awk '/^commands:/ {on=1; next} on && /^  [a-z]/ {print $1}')
+[ -n "$commands" ] && ok || bad "sim --help lists no commands"
+for c in $commands; do
+    run 0 "sim $c --help" "$SIM" "$c" --help
+    [ -s "$TMP/out" ] && ok || bad "sim $c --help printed nothing on stdout"
+done
+run 2 "sim with no command" "$SIM"
+run 2 "sim unknown command" "$SIM" frobnicate
+run 2 "sim run with nothing to run" "$SIM" run
+contains "$TMP/err" "usage: sim run" "sim run misuse prints usage"
+run 2 "sim run unknown option" "$SIM" run --frobnicate experiments/quick.yaml
+run 2 "sim run unknown format" "$SIM" run --format xml experiments/quick.yaml
+run 2 "sim run two files" "$SIM" run experiments/quick.yaml experiments/quick.yaml
+run 2 "sim run incomplete single run" "$SIM" run --workload double --size 10
+run 2 "sim run file and --workload" "$SIM" run experiments/quick.yaml --workload double
+run 2 "sim run option without value" "$SIM" run --workers
+
+# --- bad input: exit 1, a message with its place, nothing written --------
+cat >"$TMP/bad.yaml" <<'EOF'
+name: bad
+seed: 1
+replications: 1
+sweep:
+  workload: [double]
+  size: [10]
+  executor: [threads]
+  wokers: [4]
+  logging: [on]
+EOF
+run 1 "unknown key in an experiment" "$SIM" run "$TMP/bad.yaml" --db "$TMP/bad.db"
+contains "$TMP/err" "sim: error: $TMP/bad.yaml:8:3: unknown key 'wokers' in 'sweep'" "unknown key message"
+[ ! -e "$TMP/bad.db" ] && ok || bad "a bad experiment created its database"
+[ ! -s "$TMP/out" ] && ok || bad "a bad experiment printed rows"
+
+sed 's/wokers: \[4\]/workers: [0]/' "$TMP/bad.yaml" >"$TMP/zero.yaml"
+run 1 "workers 0 in an experiment" "$SIM" run "$TMP/zero.yaml" --db "$TMP/bad.db"
+contains "$TMP/err" "$TMP/zero.yaml:8:13: workers must be from 1 to 1000000, not 0" "workers 0 message"
+[ ! -e "$TMP/bad.db" ] && ok || bad "workers 0 created the database"
+
+run 1 "--workers 0" "$SIM" run --workload double --size 10 --executor threads --workers 0 --db "$TMP/bad.db"
+contains "$TMP/err" "sim: error: --workers must be from 1 to 1000000, not 0" "--workers 0 message"
+run 1 "--workers -3" "$SIM" run --workload double --size 10 --executor threads --workers -3 --no-db
+run 1 "unknown workload" "$SIM" run --workload triple --size 10 --executor threads --workers 4 --no-db
+contains "$TMP/err" "unknown --workload 'triple'" "unknown workload message"
+run 1 "size beyond memory" "$SIM" run --workload fibonacci --size 40 --executor threads --workers 4 --no-db
+contains "$TMP/err" "more than the 50000000 one run can hold in memory" "huge size message"
+run 1 "missing experiment file" "$SIM" run "$TMP/none.yaml" --db "$TMP/bad.db"
+contains "$TMP/err" "sim: error: cannot open '$TMP/none.yaml': No such file or directory" "missing file message"
+run 1 "missing model file" "$SIM" run --model "$TMP/none.yaml" --workload double --size 10 --executor threads --workers 4 --db "$TMP/bad.db"
+[ ! -e "$TMP/bad.db" ] && ok || bad "bad input created the database"
+
+# --- the six single runs ---------------------------------------------------
+: >"$TMP/six.json"
+for w in double:100 increment:101 fibonacci:8; do
+    for x in threads htex; do
+        run 0 "single run ${w%%:*} $x" "$SIM" run --workload "${w%%:*}" --size "${w##*:}" \
+            --executor "$x" --workers 4 --format json --no-db
+        cat "$TMP/out" >>"$TMP/six.json"
+        contains "$TMP/err" "model: models/default.yaml (start, UNCALIBRATED, parsl " "model line"
+    done
+done
+[ "$(wc -l <"$TMP/six.json")" -eq 6 ] && ok || bad "six single runs gave $(wc -l <"$TMP/six.json") lines"
+json_makespans_positive "$TMP/six.json" && ok || bad "a single run's makespan_s is not > 0"
+
+# --- determinism -------------------------------------------------------------
+for f in json csv table; do
+    "$SIM" run --workload fibonacci --size 10 --executor htex --workers 4 --seed 42 --format $f --no-db >"$TMP/a.$f" 2>/dev/null
+    "$SIM" run --workload fibonacci --size 10 --executor htex --workers 4 --seed 42 --format $f --no-db >"$TMP/b.$f" 2>/dev/null
+    cmp -s "$TMP/a.$f" "$TMP/b.$f" && ok || bad "the same seed gave different $f output"
+done
+"$SIM" run --workload fibonacci --size 10 --executor htex --workers 4 --seed 43 --format json --no-db >"$TMP/c.json" 2>/dev/null
+cmp -s "$TMP/a.json" "$TMP/c.json" && bad "seeds 42 and 43 gave identical output" || ok
+
+# --- an experiment, stored, resumed, fresh -----------------------------------
+run 0 "quick.yaml" "$SIM" run experiments/quick.yaml --db "$TMP/r.db" --format json
+cp "$TMP/out" "$TMP/quick1.json"
+n=$(grep -c '"makespan_s"' "$TMP/quick1.json")
+[ "$n" -gt 0 ] && ok || bad "quick.yaml printed no rows"
+json_makespans_positive <(grep '"makespan_s"' "$TMP/quick1.json") && ok || bad "quick.yaml makespan_s not > 0"
+[ "$(json_count "$TMP/quick1.json" 'has("speedup_logging_off")')" -gt 0 ] && ok || bad "quick.yaml printed no logging speedups"
+run 0 "quick.yaml resumed" "$SIM" run experiments/quick.yaml --db "$TMP/r.db" --format json
+contains "$TMP/err" "$n of $n configurations were already in '$TMP/r.db'" "resume reports skipped configurations"
+cmp -s "$TMP/out" "$TMP/quick1.json" && ok || bad "a resumed run printed different output"
+run 0 "quick.yaml fresh" "$SIM" run experiments/quick.yaml --db "$TMP/r.db" --fresh --format csv
+[ "$(wc -l <"$TMP/out")" -eq $((n + 1)) ] && ok || bad "csv should have a header and $n rows"
+if command -v sqlite3 >/dev/null 2>&1; then
+    [ "$(sqlite3 "$TMP/r.db" 'SELECT count(*) FROM experiments')" -eq 2 ] && ok || bad "--fresh did not add an experiment row"
+    [ "$(sqlite3 "$TMP/r.db" 'SELECT count(*) FROM metrics')" -eq $((2 * n)) ] && ok || bad "metrics rows"
+else
+    python3 - "$TMP/r.db" "$n" <<'EOF' && ok || bad "results store row counts"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); n = int(sys.argv[2])
+assert c.execute('SELECT count(*) FROM experiments').fetchone()[0] == 2
+assert c.execute('SELECT count(*) FROM metrics').fetchone()[0] == 2 * n
+EOF
+fi
+run 0 "quick.yaml as a table" "$SIM" run experiments/quick.yaml --no-db
+contains "$TMP/out" "logging speedup" "table format has the speedup report"
+
+echo "integration: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
