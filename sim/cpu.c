@@ -68,7 +68,10 @@ double cpu_next(const cpu *c, uint64_t *seq)
     if (e == NULL)
         return INFINITY;
     *seq = e->seq;
-    t = c->last_time + (e->time - c->vnow) / rate(c);
+    t = e->time - c->vnow;
+    if (running(c) > c->cores)
+        t /= rate(c);
+    t += c->last_time;
     return t < c->last_time ? c->last_time : t;
 }
 

@@ -391,7 +391,7 @@ static int setup_costs(sim *s, sim_error *err)
         }
         /* One stream per stage, so a what-if that changes one stage's
         ** cost leaves every other stage's draws as they were. */
-        c->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        c->rng = gsl_rng_alloc(gsl_rng_taus2);
         if (c->rng == NULL)
             return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
         gsl_rng_set(c->rng, (unsigned long)splitmix64(s->cfg->seed * 64 + (uint64_t)i));
