@@ -1,0 +1,198 @@
+"""Writing a trace bundle: machine facts, atomic files, copied run logs.
+
+The format itself is described in docs/bundle.md.  Everything here writes
+through a temporary file and os.replace(), so a reader never sees a half
+written manifest.json, runs.csv or micro.json.
+"""
+
+import csv
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+from importlib import metadata
+
+FORMAT_VERSION = 1
+
+RUN_COLUMNS = [
+    'run_id', 'group', 'workload', 'size', 'tasks', 'executor',
+    'workers_requested', 'workers_started', 'workers_started_log', 'logging',
+    'rep', 'role', 'profile', 'monitoring', 'status', 'makespan_s',
+    'tasks_per_s', 'import_s', 'load_s', 'warmup_s', 'manager_wait_s',
+    'cleanup_s', 'wall_s', 'timeout_s', 'task_id_first', 'task_id_last',
+    't_start_unix', 't_end_unix', 'parsl_log_lines', 'strays_killed',
+    'error', 'files',
+]
+
+
+def host_id():
+    """sha256 of the host name, first 12 hex digits."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:12]
+
+
+def _cpu_model():
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or 'unknown'
+
+
+def _mem_total_bytes():
+    try:
+        with open('/proc/meminfo') as f:
+            for line in f:
+                if line.startswith('MemTotal:'):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def machine():
+    return {
+        'cores': os.cpu_count(),
+        'cpu_model': _cpu_model(),
+        'mem_total_bytes': _mem_total_bytes(),
+        'os': platform.platform(),
+        'kernel': platform.release(),
+        'host_id': host_id(),
+    }
+
+
+def versions():
+    out = {'python': platform.python_version(),
+           'python_implementation': platform.python_implementation()}
+    for name in ('parsl', 'pyinstrument', 'dill', 'pyzmq', 'psutil', 'PyYAML'):
+        try:
+            out[name.lower()] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name.lower()] = None
+    return out
+
+
+def write_atomic(path, text):
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def write_json(path, doc):
+    write_atomic(path, json.dumps(doc, indent=1, sort_keys=False) + '\n')
+
+
+def write_runs_csv(path, rows):
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=RUN_COLUMNS, extrasaction='ignore',
+                       lineterminator='\n')
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: _cell(row.get(k)) for k in RUN_COLUMNS})
+    write_atomic(path, buf.getvalue())
+
+
+def _cell(v):
+    if v is None:
+        return ''
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, float):
+        return '%.6f' % v
+    if isinstance(v, (list, tuple)):
+        return ';'.join(str(x) for x in v)
+    return str(v).replace('\n', ' ')
+
+
+def copy_file(src, dst, gzip_over):
+    """Copy src to dst, gzipped (dst + '.gz') if larger than gzip_over bytes.
+
+    gzip_over=0 always compresses.  Returns the path written.
+    """
+    if os.path.getsize(src) > gzip_over or gzip_over == 0:
+        dst += '.gz'
+        with open(src, 'rb') as fi, gzip.open(dst, 'wb', compresslevel=9) as fo:
+            shutil.copyfileobj(fi, fo)
+    else:
+        shutil.copyfile(src, dst)
+    return dst
+
+
+def count_lines(path):
+    n = 0
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            n += chunk.count(b'\n')
+    return n
+
+
+SPAWN_RE = re.compile(r'Manager will spawn (\d+) workers')
+
+
+def collect_run_files(parsl_run_dir, workdir, dest):
+    """Copy a run's logs and artefacts into dest; return (files, facts).
+
+    files: paths relative to dest.  facts: workers_started_log (from the
+    manager log, or the number of worker logs) and parsl_log_lines.
+    """
+    os.makedirs(dest, exist_ok=True)
+    files, facts = [], {}
+    if parsl_run_dir and os.path.isdir(parsl_run_dir):
+        log = os.path.join(parsl_run_dir, 'parsl.log')
+        if os.path.exists(log):
+            facts['parsl_log_lines'] = count_lines(log)
+            files.append(copy_file(log, os.path.join(dest, 'parsl.log'), 0))
+        ix = os.path.join(parsl_run_dir, 'htex', 'interchange.log')
+        if os.path.exists(ix):
+            files.append(copy_file(ix, os.path.join(dest, 'interchange.log'), 65536))
+        spawned, worker_logs = None, 0
+        for mdir in sorted(glob.glob(os.path.join(parsl_run_dir, 'htex', 'block-*', '*'))):
+            block = os.path.basename(os.path.dirname(mdir))
+            sub = os.path.join(dest, block)
+            os.makedirs(sub, exist_ok=True)
+            for name in sorted(os.listdir(mdir)):
+                if not name.endswith('.log'):
+                    continue
+                src = os.path.join(mdir, name)
+                if name == 'manager.log':
+                    with open(src, errors='replace') as f:
+                        m = SPAWN_RE.search(f.read())
+                    if m:
+                        spawned = (spawned or 0) + int(m.group(1))
+                elif name.startswith('worker_'):
+                    worker_logs += 1
+                files.append(copy_file(src, os.path.join(sub, name), 65536))
+        if spawned is not None:
+            facts['workers_started_log'] = spawned
+        elif worker_logs:
+            facts['workers_started_log'] = worker_logs
+    for name, limit in (('profile.json', 500 * 1024), ('result.json', 1 << 30),
+                        ('stderr.txt', 65536), ('monitoring.db', 1 << 40)):
+        src = os.path.join(workdir, name)
+        if os.path.exists(src) and os.path.getsize(src) > 0:
+            files.append(copy_file(src, os.path.join(dest, name), limit))
+    return [os.path.relpath(f, dest) for f in files], facts
+
+
+def list_files(root):
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith('.tmp') or name == 'manifest.json':
+                continue
+            p = os.path.join(dirpath, name)
+            out.append({'path': os.path.relpath(p, root),
+                        'size_bytes': os.path.getsize(p)})
+    return out

@@ -1,0 +1,195 @@
+"""Micro-benchmarks of the costs Parsl's per-task path is made of.
+
+Run as `python -m capture.micro OUT.json REPEATS WORKDIR` in a fresh process.
+Each benchmark times a batch of `n` operations `repeats` times and reports
+the per-operation cost in seconds: median, min, max, p25, p75 and every
+sample.  Writes OUT.json atomically.
+"""
+
+import json
+import logging
+import os
+import platform
+import queue
+import statistics
+import sys
+import threading
+import time
+
+
+def _summary(samples):
+    s = sorted(samples)
+    q = statistics.quantiles(s, n=4) if len(s) >= 2 else [s[0]] * 3
+    return {'median_s': statistics.median(s), 'min_s': s[0], 'max_s': s[-1],
+            'p25_s': q[0], 'p75_s': q[2], 'samples_s': s}
+
+
+def bench(fn, n, repeats, setup=None, teardown=None):
+    """Time fn(n) `repeats` times; return per-operation seconds statistics."""
+    samples = []
+    for _ in range(repeats):
+        state = setup() if setup else None
+        t = time.perf_counter()
+        fn(n, state)
+        samples.append((time.perf_counter() - t) / n)
+        if teardown:
+            teardown(state)
+    out = _summary(samples)
+    out['ops_per_sample'] = n
+    out['repeats'] = repeats
+    return out
+
+
+def log_enabled(workdir):
+    """A parsl logger with Parsl's own DEBUG FileHandler on a file."""
+    from parsl.logconfigs.file import FileLogging
+    import pathlib
+    undo = FileLogging(level=logging.DEBUG).initialize_logging(
+        log_dir=pathlib.Path(workdir), log_name='micro_parsl')
+    logger = logging.getLogger('parsl.dataflow.dflow')
+
+    def run(n, _):
+        for i in range(n):
+            logger.debug('Task %s will be sent to executor %s', i, 'htex')
+    return run, undo
+
+
+def log_disabled():
+    logger = logging.getLogger('parsl.micro.disabled')
+    logger.setLevel(logging.WARNING)
+
+    def run(n, _):
+        for i in range(n):
+            logger.debug('Task %s will be sent to executor %s', i, 'htex')
+    return run
+
+
+def dill_roundtrip():
+    """pack_apply_message/unpack_apply_message: what HTEX sends per task."""
+    from parsl.serialize import pack_apply_message, unpack_apply_message
+
+    def double(x):
+        return x * 2
+
+    def run(n, _):
+        for i in range(n):
+            buf = pack_apply_message(double, (i,), {})
+            unpack_apply_message(buf)
+    return run
+
+
+def dill_result_roundtrip():
+    from parsl.serialize import deserialize, serialize
+
+    def run(n, _):
+        for i in range(n):
+            deserialize(serialize(i * 2))
+    return run
+
+
+def zmq_pingpong():
+    """A DEALER->ROUTER->DEALER send/recv pair over tcp loopback."""
+    import zmq
+
+    def setup():
+        ctx = zmq.Context()
+        router = ctx.socket(zmq.ROUTER)
+        port = router.bind_to_random_port('tcp://127.0.0.1')
+        dealer = ctx.socket(zmq.DEALER)
+        dealer.connect('tcp://127.0.0.1:%d' % port)
+        dealer.send(b'hello')
+        ident, _ = router.recv_multipart()
+        router.send_multipart([ident, b'hello'])
+        dealer.recv()
+        return ctx, router, dealer, ident
+
+    def run(n, state):
+        _, router, dealer, ident = state
+        payload = b'x' * 200
+        for _ in range(n):
+            dealer.send(payload)
+            i, m = router.recv_multipart()
+            router.send_multipart([i, m])
+            dealer.recv()
+
+    def teardown(state):
+        ctx, router, dealer, _ = state
+        router.close(0)
+        dealer.close(0)
+        ctx.term()
+    return run, setup, teardown
+
+
+def thread_handoff():
+    """queue.Queue put -> get on another thread and back (one round trip)."""
+    def setup():
+        q_in, q_out = queue.Queue(), queue.Queue()
+
+        def echo():
+            while True:
+                item = q_in.get()
+                if item is None:
+                    return
+                q_out.put(item)
+        t = threading.Thread(target=echo, daemon=True)
+        t.start()
+        return q_in, q_out, t
+
+    def run(n, state):
+        q_in, q_out, _ = state
+        for i in range(n):
+            q_in.put(i)
+            q_out.get()
+
+    def teardown(state):
+        state[0].put(None)
+        state[2].join()
+    return run, setup, teardown
+
+
+def _noop():
+    pass
+
+
+def spawn(method):
+    import multiprocessing
+    ctx = multiprocessing.get_context(method)
+
+    def run(n, _):
+        for _ in range(n):
+            p = ctx.Process(target=_noop)
+            p.start()
+            p.join()
+    return run
+
+
+def main(out_path, repeats, workdir):
+    os.makedirs(workdir, exist_ok=True)
+    results = {}
+    log_run, undo = log_enabled(workdir)
+    results['log_record_enabled'] = bench(log_run, 2000, repeats)
+    undo()
+    results['log_record_disabled'] = bench(log_disabled(), 20000, repeats)
+    results['dill_apply_roundtrip'] = bench(dill_roundtrip(), 500, repeats)
+    results['dill_result_roundtrip'] = bench(dill_result_roundtrip(), 2000, repeats)
+    run, setup, teardown = zmq_pingpong()
+    results['zmq_roundtrip_tcp'] = bench(run, 1000, repeats, setup, teardown)
+    run, setup, teardown = thread_handoff()
+    results['thread_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown)
+    results['process_spawn_fork'] = bench(spawn('fork'), 5, repeats)
+    results['process_spawn_spawn'] = bench(spawn('spawn'), 2, max(3, repeats // 3))
+    doc = {
+        'python': platform.python_version(),
+        'repeats': repeats,
+        'unit': 'seconds per operation',
+        'benchmarks': results,
+    }
+    tmp = out_path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+    os.replace(tmp, out_path)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3]))

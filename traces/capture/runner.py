@@ -1,0 +1,208 @@
+"""One timing run of real Parsl, in a fresh Python process.
+
+The orchestrator (capture.py) starts `python -m capture.runner SPEC.json` in a
+new session for every run, so each run has exactly one parsl.load().  The
+run loads a Config, warms the workers up, times the workload, cleans up, and
+writes result.json (timings, task id range, workers started) beside the spec.
+Parsl's own files land in <workdir>/runinfo/000/, which the orchestrator
+copies into the bundle.
+"""
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+
+T_PROCESS_START = time.perf_counter()
+
+
+def build_config(spec, run_dir):
+    """Return the parsl Config for a run spec (executor, workers, logging)."""
+    from parsl.config import Config
+    from parsl.executors import HighThroughputExecutor, ThreadPoolExecutor
+    from parsl.providers import LocalProvider
+
+    workers = int(spec['workers'])
+    if spec['executor'] == 'threads':
+        executor = ThreadPoolExecutor(label='threads', max_threads=workers)
+    elif spec['executor'] == 'htex':
+        executor = HighThroughputExecutor(
+            label='htex',
+            max_workers_per_node=workers,
+            provider=LocalProvider(init_blocks=1, min_blocks=0, max_blocks=1),
+        )
+    else:
+        raise ValueError('unknown executor %r' % spec['executor'])
+
+    logmode = spec['logging']
+    if logmode == 'on':
+        init_logging = True
+    elif logmode == 'off':
+        init_logging = False
+    elif logmode == 'off_all':
+        # NoopLogging is a LogConfig: the DFK passes it to HTEX, which pickles
+        # it to the interchange, the manager and every worker, so none of
+        # them installs a file handler (parsl/logconfigs/noop.py).
+        from parsl.logconfigs.noop import NoopLogging
+        init_logging = NoopLogging()
+    else:
+        raise ValueError('unknown logging mode %r' % logmode)
+
+    kwargs = {}
+    if spec.get('monitoring'):
+        from parsl.monitoring import MonitoringHub
+        kwargs['monitoring'] = MonitoringHub(
+            logging_endpoint='sqlite:///' + os.path.join(
+                os.path.abspath(run_dir), 'monitoring.db'),
+            resource_monitoring_enabled=False,
+        )
+    return Config(executors=[executor], run_dir=run_dir,
+                  initialize_logging=init_logging, **kwargs)
+
+
+def wait_for_htex(executor, deadline):
+    """Wait until a manager has registered; return its worker_count.
+
+    The manager registers once, reporting the workers it will spawn:
+    min(max_workers_per_node, floor(cores / cores_per_worker)).  Returns
+    None if no manager registered before the deadline (time.monotonic).
+    """
+    while time.monotonic() < deadline:
+        try:
+            managers = executor.connected_managers()
+        except Exception:
+            managers = []
+        if managers:
+            return sum(int(m.get('worker_count', 0)) for m in managers)
+        time.sleep(0.02)
+    return None
+
+
+def warm_up(spec, dfk, result):
+    """Make every worker ready; fill workers_started and warm-up details."""
+    from capture.workloads import warm
+
+    executor = dfk.executors[spec['executor']]
+    workers = int(spec['workers'])
+    if spec['executor'] == 'htex':
+        t = time.perf_counter()
+        started = wait_for_htex(executor,
+                                time.monotonic() + spec.get('warmup_timeout_s', 60))
+        result['manager_wait_s'] = time.perf_counter() - t
+        if started is None:
+            raise RuntimeError('no HTEX manager registered')
+        result['workers_started'] = started
+        n = 2 * started
+    else:
+        n = 2 * workers
+    futs = [warm(0.02) for _ in range(n)]
+    for f in futs:
+        f.result()
+    result['warmup_tasks'] = n
+    if spec['executor'] == 'threads':
+        result['workers_started'] = len(getattr(executor.executor, '_threads', ()))
+
+
+def cleanup_after_failure():
+    """Best-effort DFK cleanup (bounded to 20 s) so HTEX stops its processes.
+
+    The orchestrator kills whatever is left, but a clean shutdown is kinder.
+    """
+    try:
+        import parsl
+        dfk = parsl.dfk()
+    except Exception:
+        return
+    t = threading.Thread(target=dfk.cleanup, daemon=True)
+    t.start()
+    t.join(20)
+
+
+def main(spec_path):
+    with open(spec_path) as f:
+        spec = json.load(f)
+    workdir = os.path.dirname(os.path.abspath(spec_path))
+    result = {'run_id': spec['run_id'], 'status': 'failed', 'pid': os.getpid()}
+    res_path = os.path.join(workdir, 'result.json')
+
+    def write_result():
+        tmp = res_path + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(result, f, indent=1, sort_keys=True)
+        os.replace(tmp, res_path)
+
+    try:
+        t = time.perf_counter()
+        import parsl
+        from capture import workloads
+        result['import_s'] = time.perf_counter() - t
+
+        config = build_config(spec, os.path.join(workdir, 'runinfo'))
+        t = time.perf_counter()
+        dfk = parsl.load(config)
+        result['load_s'] = time.perf_counter() - t
+        result['parsl_run_dir'] = os.path.relpath(dfk.run_dir, workdir)
+        write_result()
+
+        t = time.perf_counter()
+        warm_up(spec, dfk, result)
+        result['warmup_s'] = time.perf_counter() - t
+        write_result()
+
+        program = workloads.PROGRAMS[spec['workload']]
+        size = int(spec['size'])
+        marker = logging.getLogger('parsl.capture')
+        result['task_id_first'] = dfk.task_count
+        profiler = None
+        if spec.get('profile'):
+            from pyinstrument import Profiler
+            profiler = Profiler()
+        marker.info('capture: timed section start run_id=%s', spec['run_id'])
+        result['t_start_unix'] = time.time()
+        if profiler is not None:
+            profiler.start()
+        t = time.perf_counter()
+        value = program(size)
+        makespan = time.perf_counter() - t
+        if profiler is not None:
+            profiler.stop()
+        result['t_end_unix'] = time.time()
+        marker.info('capture: timed section end run_id=%s', spec['run_id'])
+        result['makespan_s'] = makespan
+        result['task_id_last'] = dfk.task_count - 1
+        result['tasks_submitted'] = dfk.task_count - result['task_id_first']
+        result['result_ok'] = value == workloads.expected_result(spec['workload'], size)
+        result['threads_alive'] = threading.active_count()
+        if profiler is not None:
+            from pyinstrument.renderers import JSONRenderer
+            with open(os.path.join(workdir, 'profile.json'), 'w') as f:
+                f.write(profiler.output(JSONRenderer()))
+        write_result()
+
+        t = time.perf_counter()
+        dfk.cleanup()
+        parsl.clear()
+        result['cleanup_s'] = time.perf_counter() - t
+        result['total_s'] = time.perf_counter() - T_PROCESS_START
+        result['status'] = 'ok' if result['result_ok'] else 'failed'
+        if not result['result_ok']:
+            result['error'] = 'wrong result %r' % (value,)
+    except BaseException as e:
+        result['status'] = 'failed'
+        result['error'] = ''.join(traceback.format_exception(e))[-4000:]
+        write_result()
+        cleanup_after_failure()
+    write_result()
+    return 0 if result['status'] == 'ok' else 1
+
+
+if __name__ == '__main__':
+    rc = main(sys.argv[1])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Parsl may leave non-daemon threads behind after a failure; the
+    # result is written, so leave without waiting for them.
+    os._exit(rc)
