@@ -10,7 +10,7 @@ PKGS     := gsl yaml-0.1 sqlite3 jansson zlib
 CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
-OPT      ?= -O3 -g -flto
+OPT      ?= -O3 -g -flto=auto
 WERROR   ?=
 REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 

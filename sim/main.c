@@ -32,14 +32,6 @@ static void usage(FILE *out)
     fprintf(out, "\nRun 'sim <command> --help' for a command's options.\n");
 }
 
-int cmd_fail(const struct sim_error *err)
-{
-    char buf[2048];
-
-    fprintf(stderr, "sim: error: %s\n", error_format(err, buf, sizeof buf));
-    return error_exit_status(err->code);
-}
-
 int main(int argc, char **argv)
 {
     size_t i;

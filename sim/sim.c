@@ -12,6 +12,7 @@
 */
 #include "sim_int.h"
 
+#include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -184,6 +185,7 @@ static void gil_grant(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
 
+    assert(s->processes[t->process].gil_holder < 0);
     s->processes[t->process].gil_holder = th;
     t->holds_gil = 1;
     t->gil_since = s->now;
@@ -210,6 +212,7 @@ static void handler_grant(sim *s, int32_t th)
     thread *t = &s->threads[th];
     process *p = &s->processes[t->process];
 
+    assert(p->handler_holder < 0);
     p->handler_holder = th;
     p->handler_since = s->now;
     burst(s, th, t->io, PHASE_IO);

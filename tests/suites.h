@@ -9,6 +9,9 @@
 #include <check.h>
 
 #define SIM_SUITES \
+    SUITE(heap) \
+    SUITE(dag) \
+    SUITE(sim) \
     SUITE(model) \
     SUITE(experiment) \
     SUITE(results) \

@@ -1,0 +1,272 @@
+/*
+** Tests of one simulated run (sim/sim.c, sim/dfk.c) on constant-cost
+** models built here, where the makespan can be worked out by hand: the
+** submitting process's GIL serializes everything of ThreadPoolExecutor, and
+** a single HTEX task walks its pipeline alone. Also: the GIL is never held
+** twice, the same seed gives identical results, bad configurations fail.
+*/
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "../sim/sim.h"
+#include "suites.h"
+
+#define US 1e-6
+
+/* Constant costs in microseconds, no log records, a machine of 2 cores. */
+static void constant_model(model *m)
+{
+    static const double cost_us[STAGE_COUNT] = {
+        [STAGE_SUBMIT] = 10, [STAGE_DEP_CHECK] = 1, [STAGE_LAUNCH_THREADS] = 5,
+        [STAGE_LAUNCH_HTEX] = 7, [STAGE_LAUNCH_SKIP] = 2, [STAGE_EXECUTE_THREADS] = 3,
+        [STAGE_COMPLETE] = 4, [STAGE_INTERCHANGE_TASK] = 6, [STAGE_MANAGER_TASK] = 8,
+        [STAGE_WORKER_EXECUTE] = 9, [STAGE_MANAGER_RESULT] = 11,
+        [STAGE_INTERCHANGE_RESULT] = 12, [STAGE_RESULT_RECEIVE] = 13,
+        [STAGE_JOIN_EXECUTE] = 14, [STAGE_JOIN_COMPLETE] = 15, [STAGE_COLLECT] = 0.5,
+    };
+
+    memset(m, 0, sizeof *m);
+    strcpy(m->name, "constant");
+    m->machine_cores = 2;
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        m->stage[i].dist = DIST_CONSTANT;
+        m->stage[i].mean_s = cost_us[i] * US;
+    }
+    m->join_pool_threads = 10;
+    m->gil_switch_interval_s = 0.005;
+    m->htex_cores_per_worker = 1;
+}
+
+static sim_config config(const model *m, int workload, long size, int executor,
+                         int workers)
+{
+    sim_config c;
+
+    memset(&c, 0, sizeof c);
+    c.workload = workload;
+    c.size = size;
+    c.executor = executor;
+    c.workers = workers;
+    c.logging = LOGGING_ON;
+    c.seed = 1;
+    c.model = m;
+    return c;
+}
+
+/* ThreadPoolExecutor, one process: the GIL is busy from the first submit
+** to the last collect, so the makespan is the sum of every task's work. */
+START_TEST(test_threads_double_sum_of_work)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_DOUBLE, 50, EXECUTOR_THREADS, 1);
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_eq(r.tasks, 50);
+    ck_assert_double_eq_tol(r.makespan_s, 50 * (10 + 5 + 3 + 4 + 0.5) * US, 1e-12);
+    ck_assert_double_eq_tol(r.gil_busy_s, r.makespan_s, 1e-12);
+}
+END_TEST
+
+/* One HTEX task alone: submit, launch, interchange, manager, worker,
+** manager, interchange, result thread, completion, collect, in turn. */
+START_TEST(test_htex_single_task_pipeline)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_DOUBLE, 1, EXECUTOR_HTEX, 4);
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_eq(r.workers_started, 2);
+    ck_assert_double_eq_tol(r.makespan_s,
+        (10 + 7 + 6 + 8 + 9 + 11 + 12 + 13 + 4 + 0.5) * US, 1e-12);
+    ck_assert_double_eq_tol(r.latency_p50_s, (10 + 7 + 6 + 8 + 9 + 11 + 12 + 13 + 4) * US,
+                            1e-12);
+}
+END_TEST
+
+/* Logging on: each record costs its GIL part and its I/O part; one task
+** alone pays both in turn. Logging off: the disabled call only. */
+START_TEST(test_logging_costs)
+{
+    model m;
+    sim_config c;
+    sim_result on, off;
+    sim_error err;
+    double base = (10 + 5 + 3 + 4 + 0.5) * US;
+
+    constant_model(&m);
+    m.stage[STAGE_SUBMIT].records = 6;
+    m.stage[STAGE_COMPLETE].records = 4;
+    m.record_enabled_s = 2 * US;
+    m.record_io_s = 3 * US;
+    m.record_disabled_s = 0.25 * US;
+    c = config(&m, WORKLOAD_DOUBLE, 1, EXECUTOR_THREADS, 1);
+    ck_assert_int_eq(sim_run(&c, &on, &err), 0);
+    ck_assert_double_eq_tol(on.makespan_s, base + 10 * 5 * US, 1e-12);
+    ck_assert_double_eq_tol(on.logging_busy_s, 10 * 5 * US, 1e-12);
+    ck_assert_double_eq_tol(on.handler_busy_s, 10 * 3 * US, 1e-12);
+    c.logging = LOGGING_OFF;
+    ck_assert_int_eq(sim_run(&c, &off, &err), 0);
+    ck_assert_double_eq_tol(off.makespan_s, base + 10 * 0.25 * US, 1e-12);
+    ck_assert_double_eq_tol(off.handler_busy_s, 0, 1e-15);
+}
+END_TEST
+
+/* fibonacci(2) on threads: 6 tasks, all work on one GIL (see the count in
+** the comment): 6 submits, 6 launches, 2 skipped attempts of the add that
+** waits on two joins, 3 x 2 dependency checks, 3 join bodies, 3 adds run
+** and completed, 3 join completions and the main thread's one collect. */
+START_TEST(test_threads_fibonacci_sum_of_work)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_FIBONACCI, 2, EXECUTOR_THREADS, 1);
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_eq(r.tasks, 6);
+    ck_assert_double_eq_tol(r.makespan_s,
+        (6 * 10 + 6 * 5 + 2 * 2 + 6 * 1 + 3 * 14 + 3 * (3 + 4) + 3 * 15 + 0.5) * US,
+        1e-12);
+}
+END_TEST
+
+/* The chain: each increment waits on the one before, so on HTEX with one
+** worker the tasks cannot overlap downstream; the makespan is at least
+** d - 1 pipeline round trips. */
+START_TEST(test_increment_is_a_chain)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+    double trip = (7 + 6 + 8 + 9 + 11 + 12 + 13 + 4) * US;
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_INCREMENT, 21, EXECUTOR_HTEX, 1);
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_eq(r.tasks, 20);
+    ck_assert(r.makespan_s >= 20 * trip);
+}
+END_TEST
+
+/* With many threads contending, the GIL's busy time can never exceed the
+** run (it would, were two threads ever to hold it at once; sim.c asserts
+** the same at every grant). */
+START_TEST(test_gil_held_once)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+
+    constant_model(&m);
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        m.stage[i].dist = DIST_LOGNORMAL;
+        m.stage[i].cv = 0.5;
+        m.stage[i].records = 2;
+    }
+    m.record_enabled_s = 2 * US;
+    m.record_io_s = 5 * US;
+    for (int w = 0; w < 3; w++) {
+        c = config(&m, w, w == WORKLOAD_FIBONACCI ? 12 : 1000, EXECUTOR_THREADS, 8);
+        ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+        ck_assert(r.gil_busy_s <= r.makespan_s * (1 + 1e-12));
+        ck_assert(r.handler_busy_s <= r.makespan_s * (1 + 1e-12));
+        ck_assert(r.gil_busy_s > 0.5 * r.makespan_s);
+    }
+}
+END_TEST
+
+START_TEST(test_same_seed_same_result)
+{
+    model m;
+    sim_config c;
+    sim_result a, b;
+    sim_error err;
+
+    constant_model(&m);
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        m.stage[i].dist = i % 2 ? DIST_GAMMA : DIST_LOGNORMAL;
+        m.stage[i].cv = 0.4;
+    }
+    c = config(&m, WORKLOAD_FIBONACCI, 10, EXECUTOR_HTEX, 4);
+    c.seed = 7;
+    ck_assert_int_eq(sim_run(&c, &a, &err), 0);
+    ck_assert_int_eq(sim_run(&c, &b, &err), 0);
+    ck_assert_int_eq(memcmp(&a, &b, sizeof a), 0);
+    c.seed = 8;
+    ck_assert_int_eq(sim_run(&c, &b, &err), 0);
+    ck_assert(a.makespan_s != b.makespan_s);
+}
+END_TEST
+
+START_TEST(test_bad_configurations)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_DOUBLE, 10, EXECUTOR_THREADS, 0);
+    ck_assert_int_eq(sim_run(&c, &r, &err), SIM_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "workers"));
+    c.workers = -3;
+    ck_assert_int_eq(sim_run(&c, &r, &err), SIM_EINPUT);
+    c = config(&m, WORKLOAD_FIBONACCI, 80, EXECUTOR_HTEX, 4);
+    ck_assert_int_eq(sim_run(&c, &r, &err), SIM_EINPUT);
+    c = config(&m, WORKLOAD_INCREMENT, 1, EXECUTOR_HTEX, 4);
+    ck_assert_int_eq(sim_run(&c, &r, &err), SIM_EINPUT);
+}
+END_TEST
+
+/* HTEX starts min(asked, cores / cores_per_worker), as Parsl does. */
+START_TEST(test_workers_started)
+{
+    model m;
+    sim_config c;
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_DOUBLE, 10, EXECUTOR_HTEX, 192);
+    ck_assert_int_eq(sim_workers_started(&c), 2);
+    c.cores = 8;
+    ck_assert_int_eq(sim_workers_started(&c), 8);
+    c.workers = 3;
+    ck_assert_int_eq(sim_workers_started(&c), 3);
+    m.htex_cores_per_worker = 4;
+    c.workers = 192;
+    ck_assert_int_eq(sim_workers_started(&c), 2);
+    c.executor = EXECUTOR_THREADS;
+    ck_assert_int_eq(sim_workers_started(&c), 192);
+}
+END_TEST
+
+Suite *sim_suite(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_threads_double_sum_of_work);
+    tcase_add_test(tc, test_htex_single_task_pipeline);
+    tcase_add_test(tc, test_logging_costs);
+    tcase_add_test(tc, test_threads_fibonacci_sum_of_work);
+    tcase_add_test(tc, test_increment_is_a_chain);
+    tcase_add_test(tc, test_gil_held_once);
+    tcase_add_test(tc, test_same_seed_same_result);
+    tcase_add_test(tc, test_bad_configurations);
+    tcase_add_test(tc, test_workers_started);
+    suite_add_tcase(s, tc);
+    return s;
+}
