@@ -1,5 +1,7 @@
 # sim: build, test, benchmark. Every output goes under build/.
+#   make deps       install the Debian packages sim needs (apt-get; root or sudo)
 #   make            build build/sim
+#   make test       everything CI runs: check, san, and a quick real Parsl capture
 #   make check      unit suites (check) and integration tests on the real binary
 #   make bench      speed and memory benchmark (docs/bench.md)
 #   make san        the unit and integration tests under ASan + UBSan
@@ -26,7 +28,14 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/check_*.c) tests/run_checks.c
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all check unit integration bench san install clean
+.PHONY: all deps test check unit integration bench san install clean
+
+# Debian/Ubuntu packages: the C libraries, check, jq for the integration
+# tests, and Python's venv for the capture harness.
+DEB_PACKAGES := build-essential pkg-config libgsl-dev libyaml-dev libsqlite3-dev \
+                libjansson-dev check zlib1g-dev jq sqlite3 python3 python3-venv \
+                python3-pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: $(BUILD)/sim
 
@@ -42,6 +51,19 @@ $(BUILD)/run_checks: $(TEST_OBJ) $(LIB_OBJ)
 
 $(BUILD)/bench: $(BUILD)/obj/tests/bench.o $(LIB_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test:
+	$(MAKE) WERROR=-Werror check
+	$(MAKE) WERROR=-Werror san
+	$(MAKE) trace-quick
 
 check: unit integration
 
