@@ -257,101 +257,109 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The median makespan of the rows in the group of rows[first] with
-** logging mode mode; 0 when there are none. Uses scratch (n_rows). */
-static double group_median(const output *o, long first, int mode,
-                           double *scratch)
+static int same_point(const experiment_config *a, const experiment_config *b)
 {
-    const experiment_config *g = &o->rows[first].c, *c;
+    return a->workload == b->workload && a->size == b->size &&
+           a->executor == b->executor && a->workers == b->workers;
+}
+
+/* The median makespan of rows[first..end) with logging mode mode; 0 when
+** there are none. Uses scratch (end - first entries). */
+static double median(const output *o, long first, long end, int mode,
+                     double *scratch)
+{
     long i, n = 0;
 
-    for (i = first; i < o->n_rows; i++) {
-        c = &o->rows[i].c;
-        if (c->workload == g->workload && c->size == g->size &&
-            c->executor == g->executor && c->workers == g->workers &&
-            c->logging == mode)
+    for (i = first; i < end; i++)
+        if (o->rows[i].c.logging == mode)
             scratch[n++] = o->rows[i].r.makespan_s;
-    }
     if (n == 0)
         return 0;
     qsort(scratch, n, sizeof *scratch, cmp_double);
     return n % 2 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
 }
 
-/* 1 when an earlier row belongs to the same group as rows[i]. */
-static int group_seen(const output *o, long i)
+static int compare_json(output *o, const experiment_config *c, double on,
+                        double off, double all)
 {
-    const experiment_config *g = &o->rows[i].c, *c;
-    long j;
+    json_t *obj;
 
-    for (j = 0; j < i; j++) {
-        c = &o->rows[j].c;
-        if (c->workload == g->workload && c->size == g->size &&
-            c->executor == g->executor && c->workers == g->workers)
-            return 1;
+    obj = json_pack("{s:s, s:s, s:I, s:s, s:i, s:f}", "compare", "logging",
+                    "workload", sim_workload_name(c->workload),
+                    "size", (json_int_t)c->size,
+                    "executor", sim_executor_name(c->executor),
+                    "workers", c->workers, "makespan_on_s", on);
+    if (obj && off > 0) {
+        json_object_set_new(obj, "makespan_off_s", json_real(off));
+        json_object_set_new(obj, "speedup_logging_off", json_real(on / off));
     }
-    return 0;
+    if (obj && all > 0) {
+        json_object_set_new(obj, "makespan_off_all_s", json_real(all));
+        json_object_set_new(obj, "speedup_logging_off_all",
+                            json_real(on / all));
+    }
+    return json_line(o, obj);
 }
 
+/* One table line; has_off / has_all say which columns the table has. */
+static void compare_line(output *o, const experiment_config *c, double on,
+                         double off, double all, int has_off, int has_all)
+{
+    fprintf(o->out, "%-9s %8ld %-8s %7d %12.6f", sim_workload_name(c->workload),
+            c->size, sim_executor_name(c->executor), c->workers, on);
+    if (has_off && off > 0)
+        fprintf(o->out, " %12.6f %8.2f", off, on / off);
+    else if (has_off)
+        fprintf(o->out, " %12s %8s", "-", "-");
+    if (has_all && all > 0)
+        fprintf(o->out, " %12.6f %8.2f", all, on / all);
+    else if (has_all)
+        fprintf(o->out, " %12s %8s", "-", "-");
+    fputc('\n', o->out);
+}
+
+/* The speedup report. The rows of one sweep point (workload, size,
+** executor, workers) arrive together, as experiments expand them, so each
+** point is one run of adjacent rows. */
 static int compare_report(output *o)
 {
     double *scratch, on, off, all;
-    const experiment_config *c;
-    int header = 0, rc = 0;
-    json_t *obj;
-    long i;
+    int has_off = 0, has_all = 0, header = 0, rc = 0;
+    long first, end, i;
 
+    for (i = 0; i < o->n_rows; i++) {
+        has_off |= o->rows[i].c.logging == LOGGING_OFF;
+        has_all |= o->rows[i].c.logging == LOGGING_OFF_ALL;
+    }
     if ((scratch = malloc((o->n_rows ? o->n_rows : 1) * sizeof *scratch)) ==
         NULL)
         return SIM_ENOMEM;
-    for (i = 0; i < o->n_rows && rc == 0; i++) {
-        if (group_seen(o, i))
-            continue;
-        c = &o->rows[i].c;
-        on = group_median(o, i, LOGGING_ON, scratch);
-        off = group_median(o, i, LOGGING_OFF, scratch);
-        all = group_median(o, i, LOGGING_OFF_ALL, scratch);
+    for (first = 0; first < o->n_rows && rc == 0; first = end) {
+        for (end = first + 1; end < o->n_rows &&
+             same_point(&o->rows[first].c, &o->rows[end].c); end++)
+            ;
+        on = median(o, first, end, LOGGING_ON, scratch);
+        off = median(o, first, end, LOGGING_OFF, scratch);
+        all = median(o, first, end, LOGGING_OFF_ALL, scratch);
         if (on <= 0 || (off <= 0 && all <= 0))
             continue;
         if (o->format == OUTPUT_JSON) {
-            obj = json_pack("{s:s, s:s, s:I, s:s, s:i, s:f}",
-                            "compare", "logging",
-                            "workload", sim_workload_name(c->workload),
-                            "size", (json_int_t)c->size,
-                            "executor", sim_executor_name(c->executor),
-                            "workers", c->workers, "makespan_on_s", on);
-            if (obj && off > 0) {
-                json_object_set_new(obj, "makespan_off_s", json_real(off));
-                json_object_set_new(obj, "speedup_logging_off",
-                                    json_real(on / off));
-            }
-            if (obj && all > 0) {
-                json_object_set_new(obj, "makespan_off_all_s", json_real(all));
-                json_object_set_new(obj, "speedup_logging_off_all",
-                                    json_real(on / all));
-            }
-            rc = json_line(o, obj);
+            rc = compare_json(o, &o->rows[first].c, on, off, all);
             continue;
         }
         if (!header) {
             fprintf(o->out, "\nlogging speedup: makespan with logging on / "
                     "with logging off (median over replications)\n"
-                    "%-9s %8s %-8s %7s %12s %12s %8s %12s %8s\n", "workload",
-                    "size", "executor", "workers", "on_s", "off_s", "speedup",
-                    "off_all_s", "speedup");
+                    "%-9s %8s %-8s %7s %12s", "workload", "size", "executor",
+                    "workers", "on_s");
+            if (has_off)
+                fprintf(o->out, " %12s %8s", "off_s", "speedup");
+            if (has_all)
+                fprintf(o->out, " %12s %8s", "off_all_s", "speedup");
+            fputc('\n', o->out);
             header = 1;
         }
-        fprintf(o->out, "%-9s %8ld %-8s %7d %12.6f ",
-                sim_workload_name(c->workload), c->size,
-                sim_executor_name(c->executor), c->workers, on);
-        if (off > 0)
-            fprintf(o->out, "%12.6f %8.2f", off, on / off);
-        else
-            fprintf(o->out, "%12s %8s", "-", "-");
-        if (all > 0)
-            fprintf(o->out, " %12.6f %8.2f\n", all, on / all);
-        else
-            fprintf(o->out, " %12s %8s\n", "-", "-");
+        compare_line(o, &o->rows[first].c, on, off, all, has_off, has_all);
     }
     free(scratch);
     return rc;

@@ -25,7 +25,8 @@ int output_format_lookup(const char *name);
 ** the speedup report at output_finish. Returns NULL when out of memory. */
 output *output_new(FILE *out, int format, int compare_logging);
 
-/* Print one configuration's row and keep it for the report. Returns 0,
+/* Print one configuration's row and keep it for the report; the rows of
+** one sweep point come together, in experiment order. Returns 0,
 ** or SIM_ENOMEM. */
 int output_row(output *o, const experiment_config *c, const sim_result *r);
 

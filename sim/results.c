@@ -210,6 +210,44 @@ int results_begin(results *r, const experiment *e, const model *m,
     return 0;
 }
 
+/* The WHERE clause naming one configuration of the current experiment. */
+#define CONFIG_KEY \
+    " c.experiment_id = ?1 AND c.workload = ?2 AND c.size = ?3" \
+    " AND c.executor = ?4 AND c.workers = ?5 AND c.logging = ?6" \
+    " AND c.cores = ?7 AND c.replication = ?8 AND c.seed = ?9"
+
+/* Bind CONFIG_KEY's parameters; seed is storage for the seed's text. */
+static void bind_key(sqlite3_stmt *st, const results *r,
+                     const experiment_config *c, char seed[24])
+{
+    snprintf(seed, 24, "%" PRIu64, c->seed);
+    sqlite3_bind_int64(st, 1, r->experiment_id);
+    sqlite3_bind_text(st, 2, sim_workload_name(c->workload), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->size);
+    sqlite3_bind_text(st, 4, sim_executor_name(c->executor), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, c->workers);
+    sqlite3_bind_text(st, 6, sim_logging_name(c->logging), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, c->cores);
+    sqlite3_bind_int(st, 8, c->replication);
+    sqlite3_bind_text(st, 9, seed, -1, SQLITE_STATIC);
+}
+
+/* 1 when c is stored in the current experiment, 0 when not, -1 on error. */
+static int config_exists(results *r, const experiment_config *c)
+{
+    sqlite3_stmt *st;
+    char seed[24];
+    int rc;
+
+    if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM configurations c WHERE"
+                           CONFIG_KEY, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    bind_key(st, r, c, seed);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int results_find(results *r, const experiment_config *c, sim_result *res,
                  sim_error *err)
 {
@@ -219,9 +257,7 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
         " m.latency_p99_s, m.logging_busy_s, m.gil_busy_s, m.handler_busy_s,"
         " m.core_utilization, m.events"
         " FROM configurations c JOIN metrics m ON m.configuration_id = c.id"
-        " WHERE c.experiment_id = ?1 AND c.workload = ?2 AND c.size = ?3"
-        " AND c.executor = ?4 AND c.workers = ?5 AND c.logging = ?6"
-        " AND c.cores = ?7 AND c.replication = ?8 AND c.seed = ?9";
+        " WHERE" CONFIG_KEY;
     static const char stages[] =
         "SELECT stage, busy_s FROM stage_busy WHERE configuration_id = ?1";
     sqlite3_stmt *st;
@@ -233,16 +269,7 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
         return 0;
     if (sqlite3_prepare_v2(r->db, find, -1, &st, NULL) != SQLITE_OK)
         return db_fail(r, err, "cannot look a configuration up");
-    snprintf(seed, sizeof seed, "%" PRIu64, c->seed);
-    sqlite3_bind_int64(st, 1, r->experiment_id);
-    sqlite3_bind_text(st, 2, sim_workload_name(c->workload), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, c->size);
-    sqlite3_bind_text(st, 4, sim_executor_name(c->executor), -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, c->workers);
-    sqlite3_bind_text(st, 6, sim_logging_name(c->logging), -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, c->cores);
-    sqlite3_bind_int(st, 8, c->replication);
-    sqlite3_bind_text(st, 9, seed, -1, SQLITE_STATIC);
+    bind_key(st, r, c, seed);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
@@ -387,11 +414,16 @@ fail:
 int results_store(results *r, const experiment_config *c,
                   const sim_result *res, sim_error *err)
 {
-    int is_new = r->experiment_id == 0;
+    int is_new = r->experiment_id == 0, exists = 0;
 
     if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(r, err, "cannot begin a transaction");
-    if ((is_new && insert_experiment(r) < 0) || insert_rows(r, c, res) < 0 ||
+    /* Another sim running the same experiment may have stored c since
+    ** results_find; runs are deterministic, so its rows stand. */
+    if (!is_new)
+        exists = config_exists(r, c);
+    if (exists < 0 || (is_new && insert_experiment(r) < 0) ||
+        (!exists && insert_rows(r, c, res) < 0) ||
         sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         db_fail(r, err, "cannot store a configuration");
         sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);

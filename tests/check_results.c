@@ -210,6 +210,10 @@ START_TEST(test_resume_and_fresh)
     ck_assert_int_eq(results_store(r, &e->configs[2], &res, &err), 0);
     ck_assert_int_eq(query("SELECT count(*) FROM experiments"), 1);
     ck_assert_int_eq(query("SELECT count(*) FROM configurations"), 3);
+    /* Stored meanwhile by another sim: storing again keeps the one row. */
+    ck_assert_int_eq(results_store(r, &e->configs[2], &res, &err), 0);
+    ck_assert_int_eq(query("SELECT count(*) FROM configurations"), 3);
+    ck_assert_int_eq(query("SELECT count(*) FROM stage_busy"), 3 * STAGE_COUNT);
 
     /* --fresh: a new experiment row, nothing found. */
     ck_assert_int_eq(results_begin(r, e, &m, 1, &err), 0);
