@@ -104,12 +104,15 @@ int experiment_expand(experiment *e, sim_error *err)
     if (e->cores < 0)
         return error_set(err, SIM_EINPUT, e->path, 0, 0,
                          "cores must be >= 1, not %d", e->cores);
-    if (n * s->n_executors * s->n_workers * s->n_loggings >
-        EXPERIMENT_MAX_CONFIGS / e->replications)
+    /* Multiply step by step so that no product can overflow. */
+    if (n > EXPERIMENT_MAX_CONFIGS / s->n_executors ||
+        (n *= s->n_executors) > EXPERIMENT_MAX_CONFIGS / s->n_workers ||
+        (n *= s->n_workers) > EXPERIMENT_MAX_CONFIGS / s->n_loggings ||
+        (n *= s->n_loggings) > EXPERIMENT_MAX_CONFIGS / e->replications)
         return error_set(err, SIM_EINPUT, e->path, 0, 0,
                          "the sweep expands to more than %ld configurations",
                          EXPERIMENT_MAX_CONFIGS);
-    n *= (long)s->n_executors * s->n_workers * s->n_loggings * e->replications;
+    n *= e->replications;
     configs = calloc(n ? n : 1, sizeof *configs);
     if (configs == NULL)
         return error_set(err, SIM_ENOMEM, e->path, 0, 0, "out of memory");

@@ -190,6 +190,28 @@ START_TEST(test_expand_again)
 }
 END_TEST
 
+START_TEST(test_too_many_configurations)
+{
+    char text[2048];
+    experiment *e;
+    sim_error err;
+    int n, k;
+
+    n = snprintf(text, sizeof text, "name: t\nseed: 1\nreplications: 10000\n"
+                 "sweep:\n  workload: [double]\n  size: [10]\n"
+                 "  executor: [threads]\n  logging: [on]\n  workers: [1");
+    for (k = 2; k <= 101; k++)
+        n += snprintf(text + n, sizeof text - n, ", %d", k);
+    snprintf(text + n, sizeof text - n, "]\n");
+    ck_assert_int_eq(experiment_load(&e, put(text), &err), SIM_EINPUT);
+    ck_assert_ptr_null(e);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_int_eq(err.line, 0);
+    ck_assert_str_eq(err.message,
+                     "the sweep expands to more than 1000000 configurations");
+}
+END_TEST
+
 START_TEST(test_single)
 {
     experiment *e;
@@ -340,6 +362,7 @@ Suite *experiment_suite(void)
     tcase_add_test(tc, test_shipped);
     tcase_add_test(tc, test_overrides);
     tcase_add_test(tc, test_expand_again);
+    tcase_add_test(tc, test_too_many_configurations);
     tcase_add_test(tc, test_single);
     tcase_add_test(tc, test_missing_file);
     tcase_add_loop_test(tc, test_bad_input, 0, sizeof bad / sizeof bad[0]);
