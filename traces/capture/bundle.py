@@ -153,6 +153,11 @@ def collect_run_files(parsl_run_dir, workdir, dest):
         if os.path.exists(log):
             facts['parsl_log_lines'] = count_lines(log)
             files.append(copy_file(log, os.path.join(dest, 'parsl.log'), 0))
+        for name in sorted(os.listdir(parsl_run_dir)):
+            # monitoring and other submit-side components' logs
+            src = os.path.join(parsl_run_dir, name)
+            if name.endswith('.log') and name != 'parsl.log' and os.path.isfile(src):
+                files.append(copy_file(src, os.path.join(dest, name), 65536))
         ix = os.path.join(parsl_run_dir, 'htex', 'interchange.log')
         if os.path.exists(ix):
             files.append(copy_file(ix, os.path.join(dest, 'interchange.log'), 65536))

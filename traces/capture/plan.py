@@ -17,6 +17,7 @@ WORKLOADS = ('double', 'increment', 'fibonacci')
 EXECUTORS = ('threads', 'htex')
 LOGGING = ('on', 'off', 'off_all')
 ROLES = ('calibration', 'heldout')
+MAX_TASKS = 200000
 GROUP_KEYS = {'name', 'workloads', 'sizes', 'executors', 'workers', 'logging',
               'role', 'reps', 'profile', 'monitoring', 'timeout_s'}
 
@@ -67,6 +68,11 @@ def validate(plan, where='plan'):
         for key in ('workloads', 'sizes', 'executors', 'workers'):
             if key not in group:
                 raise PlanError('%s: missing key %r' % (place, key))
+        for w in _as_list(group['workloads']):
+            for n in _as_list(group['sizes']):
+                if not isinstance(n, int) or n < 0 or task_count(w, n) > MAX_TASKS:
+                    raise PlanError('%s: size %r of %s is not an integer giving '
+                                    'at most %d tasks' % (place, n, w, MAX_TASKS))
         if group.get('role', 'calibration') not in ROLES:
             raise PlanError('%s: role must be calibration or heldout' % place)
 

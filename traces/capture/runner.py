@@ -56,7 +56,7 @@ def build_config(spec, run_dir):
         from parsl.monitoring import MonitoringHub
         kwargs['monitoring'] = MonitoringHub(
             logging_endpoint='sqlite:///' + os.path.join(
-                os.path.abspath(run_dir), 'monitoring.db'),
+                os.path.dirname(os.path.abspath(run_dir)), 'monitoring.db'),
             resource_monitoring_enabled=False,
         )
     return Config(executors=[executor], run_dir=run_dir,
@@ -98,10 +98,20 @@ def warm_up(spec, dfk, result):
         n = 2 * started
     else:
         n = 2 * workers
-    futs = [warm(0.02) for _ in range(n)]
-    for f in futs:
-        f.result()
-    result['warmup_tasks'] = n
+    # Repeat batches until every worker has answered (distinct pids for
+    # HTEX, distinct thread ids for threads), at most 10 batches.
+    want = n // 2
+    seen = set()
+    batches = 0
+    while batches < 10 and len(seen) < want:
+        futs = [warm(0.02 * (batches + 1)) for _ in range(n)]
+        for f in futs:
+            pid, tid = f.result()
+            seen.add(pid if spec['executor'] == 'htex' else tid)
+        batches += 1
+    result['warmup_tasks'] = n * batches
+    result['warmup_batches'] = batches
+    result['warmup_workers_seen'] = len(seen)
     if spec['executor'] == 'threads':
         result['workers_started'] = len(getattr(executor.executor, '_threads', ()))
 

@@ -41,10 +41,15 @@ def fibonacci(n):
 
 @python_app
 def warm(delay):
-    """Trivial warm-up task: sleeps a little so that tasks spread over workers."""
+    """Warm-up task: sleeps a little so that tasks spread over workers.
+
+    Returns (pid, thread id) so the caller can tell which workers answered.
+    """
+    import os
+    import threading
     import time
     time.sleep(delay)
-    return 0
+    return os.getpid(), threading.get_ident()
 
 
 def parallel_execution(n):
