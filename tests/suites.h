@@ -12,6 +12,7 @@
     SUITE(heap) \
     SUITE(dag) \
     SUITE(sim) \
+    SUITE(fit) \
     SUITE(model) \
     SUITE(experiment) \
     SUITE(results) \

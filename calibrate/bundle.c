@@ -1,0 +1,308 @@
+/*
+** The trace bundle reader of bundle.h. runs.csv is read with a small
+** RFC 4180 field splitter (quoted fields, doubled quotes), by header name,
+** so columns may be reordered or added by a later harness; the JSON files
+** go through jansson.
+*/
+#include "bundle.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../sim/sim.h"
+
+#define MAX_FIELDS 64
+
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+int bundle_is(const char *dir)
+{
+    char p[1024];
+
+    snprintf(p, sizeof p, "%s/manifest.json", dir);
+    if (!exists(p))
+        return 0;
+    snprintf(p, sizeof p, "%s/runs.csv", dir);
+    return exists(p);
+}
+
+/* Split one CSV record in line (modified in place) into fields. Returns
+** the field count, or -1 with *bad_column set on an unterminated quote. */
+static int split_csv(char *line, char **field, int max, int *bad_column)
+{
+    int n = 0;
+    char *r = line, *w;
+
+    for (;;) {
+        if (n == max)
+            return n + 1;
+        field[n++] = w = r;
+        if (*r == '"') {
+            r++;
+            for (;;) {
+                if (*r == 0) {
+                    *bad_column = (int)(field[n - 1] - line) + 1;
+                    return -1;
+                }
+                if (*r == '"' && r[1] == '"') {
+                    *w++ = '"';
+                    r += 2;
+                } else if (*r == '"') {
+                    r++;
+                    break;
+                } else {
+                    *w++ = *r++;
+                }
+            }
+        }
+        while (*r && *r != ',')
+            *w++ = *r++;
+        if (*r == 0) {
+            *w = 0;
+            return n;
+        }
+        *w = 0;
+        r++;
+    }
+}
+
+static double number_or(const char *s, double none)
+{
+    char *end;
+    double v;
+
+    if (s == NULL || *s == 0)
+        return none;
+    v = strtod(s, &end);
+    return *end == 0 ? v : none;
+}
+
+enum column {
+    C_RUN_ID, C_GROUP, C_WORKLOAD, C_SIZE, C_TASKS, C_EXECUTOR, C_WREQ, C_WSTART,
+    C_WSTART_LOG, C_LOGGING, C_REP, C_ROLE, C_PROFILE, C_MONITORING, C_STATUS,
+    C_MAKESPAN, C_LOAD, C_WARMUP, C_CLEANUP, C_TASK_FIRST, C_TASK_LAST,
+    C_T_START, C_T_END, C_COUNT
+};
+
+static const char *column_names[C_COUNT] = {
+    "run_id", "group", "workload", "size", "tasks", "executor", "workers_requested",
+    "workers_started", "workers_started_log", "logging", "rep", "role", "profile",
+    "monitoring", "status", "makespan_s", "load_s", "warmup_s", "cleanup_s",
+    "task_id_first", "task_id_last", "t_start_unix", "t_end_unix",
+};
+
+/* Columns every bundle must have; the rest may be missing. */
+static const int required[] = {C_RUN_ID, C_WORKLOAD, C_SIZE, C_EXECUTOR, C_WREQ,
+                               C_LOGGING, C_STATUS, C_MAKESPAN};
+
+static void fill_run(bundle_run *r, char **f, const int *at)
+{
+#define GET(c) (at[c] >= 0 ? f[at[c]] : "")
+    snprintf(r->id, sizeof r->id, "%s", GET(C_RUN_ID));
+    snprintf(r->group, sizeof r->group, "%s", GET(C_GROUP));
+    r->workload = sim_workload_lookup(GET(C_WORKLOAD));
+    r->size = (long)number_or(GET(C_SIZE), -1);
+    r->tasks = (long)number_or(GET(C_TASKS), -1);
+    r->executor = sim_executor_lookup(GET(C_EXECUTOR));
+    r->workers_requested = (int)number_or(GET(C_WREQ), -1);
+    r->workers_started = (int)number_or(GET(C_WSTART_LOG), -1);
+    if (r->workers_started < 0)
+        r->workers_started = (int)number_or(GET(C_WSTART), -1);
+    r->logging = sim_logging_lookup(GET(C_LOGGING));
+    r->rep = (int)number_or(GET(C_REP), 0);
+    r->heldout = !strcmp(GET(C_ROLE), "heldout");
+    r->profile = number_or(GET(C_PROFILE), 0) != 0;
+    r->monitoring = number_or(GET(C_MONITORING), 0) != 0;
+    r->ok = !strcmp(GET(C_STATUS), "ok");
+    r->makespan_s = number_or(GET(C_MAKESPAN), -1);
+    r->load_s = number_or(GET(C_LOAD), -1);
+    r->warmup_s = number_or(GET(C_WARMUP), -1);
+    r->cleanup_s = number_or(GET(C_CLEANUP), -1);
+    r->task_first = (long)number_or(GET(C_TASK_FIRST), -1);
+    r->task_last = (long)number_or(GET(C_TASK_LAST), -1);
+    r->t_start = number_or(GET(C_T_START), -1);
+    r->t_end = number_or(GET(C_T_END), -1);
+#undef GET
+}
+
+static int read_runs(bundle *b, const char *path, sim_error *err)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL, *field[MAX_FIELDS];
+    size_t cap = 0;
+    ssize_t len;
+    int at[C_COUNT], nheader = 0, lineno = 0, bad, n, rc = 0, capacity = 0;
+
+    if (f == NULL)
+        return error_set(err, SIM_EIO, path, 0, 0, "cannot open: %m");
+    for (int c = 0; c < C_COUNT; c++)
+        at[c] = -1;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = 0;
+        if (len == 0)
+            continue;
+        n = split_csv(line, field, MAX_FIELDS, &bad);
+        if (n < 0) {
+            rc = error_set(err, SIM_EINPUT, path, lineno, bad, "unterminated quoted field");
+            goto done;
+        }
+        if (nheader == 0) {
+            nheader = n;
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < C_COUNT; c++)
+                    if (!strcmp(field[i], column_names[c]))
+                        at[c] = i;
+            for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+                if (at[required[k]] < 0) {
+                    rc = error_set(err, SIM_EINPUT, path, 1, 1,
+                                   "missing column '%s'", column_names[required[k]]);
+                    goto done;
+                }
+            continue;
+        }
+        if (n != nheader) {
+            rc = error_set(err, SIM_EINPUT, path, lineno, 1,
+                           "%d fields where the header has %d", n, nheader);
+            goto done;
+        }
+        if (b->nruns == capacity) {
+            bundle_run *grown;
+            capacity = capacity ? 2 * capacity : 64;
+            grown = realloc(b->runs, sizeof *grown * capacity);
+            if (grown == NULL) {
+                rc = error_set(err, SIM_ENOMEM, path, lineno, 0, "out of memory");
+                goto done;
+            }
+            b->runs = grown;
+        }
+        fill_run(&b->runs[b->nruns++], field, at);
+    }
+    if (nheader == 0)
+        rc = error_set(err, SIM_EINPUT, path, 1, 1, "empty runs table");
+done:
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static const char *string_at(json_t *root, const char *a, const char *b)
+{
+    json_t *v = json_object_get(root, a);
+
+    if (b && v)
+        v = json_object_get(v, b);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static double number_at(json_t *root, const char *a, const char *b)
+{
+    json_t *v = json_object_get(root, a);
+
+    if (b && v)
+        v = json_object_get(v, b);
+    return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+static int read_manifest(bundle *b, const char *path, sim_error *err)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+
+    if (root == NULL)
+        return error_set(err, SIM_EINPUT, path, je.line > 0 ? je.line : 0,
+                         je.column > 0 ? je.column : 0, "%s", je.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return error_set(err, SIM_EINPUT, path, 1, 1, "not a bundle manifest (not an object)");
+    }
+    snprintf(b->name, sizeof b->name, "%s", string_at(root, "name", NULL));
+    b->complete = json_is_true(json_object_get(root, "complete"));
+    b->cores = (int)number_at(root, "machine", "cores");
+    snprintf(b->cpu, sizeof b->cpu, "%s", string_at(root, "machine", "cpu_model"));
+    snprintf(b->host, sizeof b->host, "%s", string_at(root, "machine", "host_id"));
+    snprintf(b->os, sizeof b->os, "%s", string_at(root, "machine", "os"));
+    b->memory_gib = number_at(root, "machine", "mem_total_bytes") / (1024.0 * 1024 * 1024);
+    snprintf(b->parsl_version, sizeof b->parsl_version, "%s", string_at(root, "versions", "parsl"));
+    snprintf(b->python_version, sizeof b->python_version, "%s", string_at(root, "versions", "python"));
+    json_decref(root);
+    if (b->cores < 1)
+        return error_set(err, SIM_EINPUT, path, 0, 0, "manifest has no machine.cores");
+    return 0;
+}
+
+static int read_micro(bundle *b, const char *path, sim_error *err)
+{
+    json_error_t je;
+    json_t *root, *benches;
+
+    b->log_enabled_s = b->log_disabled_s = -1;
+    if (!exists(path))
+        return 0;
+    root = json_load_file(path, 0, &je);
+    if (root == NULL)
+        return error_set(err, SIM_EINPUT, path, je.line, je.column, "%s", je.text);
+    benches = json_object_get(root, "benchmarks");
+    b->log_enabled_s = number_at(benches, "log_record_enabled", "median_s");
+    b->log_disabled_s = number_at(benches, "log_record_disabled", "median_s");
+    json_decref(root);
+    return 0;
+}
+
+int bundle_load(bundle *b, const char *dir, sim_error *err)
+{
+    char path[1024];
+    const char *base;
+    int rc;
+
+    memset(b, 0, sizeof *b);
+    snprintf(b->path, sizeof b->path, "%s", dir);
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    if (!exists(path))
+        return error_set(err, SIM_EINPUT, dir, 0, 0,
+                         "not a trace bundle (no manifest.json)");
+    rc = read_manifest(b, path, err);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/runs.csv", dir);
+        rc = read_runs(b, path, err);
+    }
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/micro.json", dir);
+        rc = read_micro(b, path, err);
+    }
+    if (rc) {
+        bundle_release(b);
+        return rc;
+    }
+    if (b->name[0] == 0) {
+        base = strrchr(dir, '/');
+        snprintf(b->name, sizeof b->name, "%s", base && base[1] ? base + 1 : dir);
+    }
+    return 0;
+}
+
+void bundle_release(bundle *b)
+{
+    free(b->runs);
+    b->runs = NULL;
+    b->nruns = 0;
+}
+
+const char *bundle_run_file(const bundle *b, const bundle_run *r,
+                            const char *name, char *buf, int size)
+{
+    snprintf(buf, size, "%s/runs/%s/%s", b->path, r->id, name);
+    if (exists(buf))
+        return buf;
+    snprintf(buf, size, "%s/runs/%s/%s.gz", b->path, r->id, name);
+    return exists(buf) ? buf : NULL;
+}

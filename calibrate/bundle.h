@@ -1,0 +1,71 @@
+/*
+** Reading a trace bundle written by traces/capture (format: docs/bundle.md):
+** manifest.json (machine, versions, completeness), runs.csv (one timing
+** run a row) and micro.json (micro-benchmarks). The run logs stay on disk;
+** bundle_run_file finds them. This is the first step of calibration: the
+** fits (fit.c) and the trace store (tracestore.c) take what it reads.
+*/
+#ifndef SIM_BUNDLE_H
+#define SIM_BUNDLE_H
+
+#include "../sim/error.h"
+
+typedef struct bundle_run {
+    char id[160];            /* run_id: the folder under runs/ */
+    char group[64];          /* the plan group */
+    int workload;            /* enum sim_workload, or -1 for an unknown one */
+    long size;               /* the program's argument */
+    long tasks;              /* tasks it created */
+    int executor;            /* enum sim_executor, or -1 */
+    int workers_requested;   /* workers asked for */
+    int workers_started;     /* workers Parsl started (the manager's log), or -1 */
+    int logging;             /* enum sim_logging, or -1 */
+    int rep;                 /* repetition */
+    int heldout;             /* 1: role heldout, for validation only */
+    int profile;             /* 1: profile.json was recorded */
+    int monitoring;          /* 1: Parsl monitoring was on */
+    int ok;                  /* 1: status ok */
+    double makespan_s;       /* warm timed section, first submit to last result; -1 if none */
+    double load_s;           /* parsl.load, -1 if none */
+    double warmup_s;         /* until every worker ran a task, -1 if none */
+    double cleanup_s;        /* DFK cleanup, -1 if none */
+    long task_first;         /* first Parsl task id of the timed section, -1 if none */
+    long task_last;          /* last one */
+    double t_start;          /* Unix time the timed section started, -1 if none */
+    double t_end;            /* and ended */
+} bundle_run;
+
+typedef struct bundle {
+    char path[512];          /* the bundle's folder */
+    char name[128];          /* manifest "name", or the folder's base name */
+    int complete;            /* manifest "complete" */
+    int cores;               /* machine cores */
+    char cpu[128];           /* machine CPU model */
+    char host[64];           /* anonymized host id */
+    double memory_gib;       /* machine memory */
+    char os[128];            /* operating system */
+    char parsl_version[64];  /* versions */
+    char python_version[32];
+    bundle_run *runs;        /* [nruns]; owned */
+    int nruns;
+    double log_enabled_s;    /* micro: one enabled Parsl log record, median; -1 if absent */
+    double log_disabled_s;   /* micro: one disabled logging call, median; -1 if absent */
+} bundle;
+
+/* Read the bundle in folder dir into b (caller's struct; bundle_release
+** frees what it holds). Returns 0; SIM_EIO when a file cannot be read;
+** SIM_EINPUT with file, line and column when one is malformed (a
+** runs.csv row with the wrong number of fields, an unknown column, a
+** manifest that is not JSON). Nothing is allocated on failure. */
+int bundle_load(bundle *b, const char *dir, sim_error *err);
+void bundle_release(bundle *b);
+
+/* 1 when dir looks like a bundle (has manifest.json and runs.csv). */
+int bundle_is(const char *dir);
+
+/* The path of a run's file "name" (tries name, then name.gz) into buf.
+** Returns buf, or NULL when neither exists. */
+const char *bundle_run_file(const bundle *b, const bundle_run *r,
+                            const char *name, char *buf, int size);
+
+#endif

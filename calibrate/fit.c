@@ -1,0 +1,429 @@
+/*
+** The two-step fit of fit.h: stage costs from log spans and
+** micro-benchmarks, then a few scale factors by nonlinear least squares
+** against the calibration runs' makespans, simulated with sim_run.
+*/
+#include "fit.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../sim/sim.h"
+
+enum side { SIDE_SUBMIT, SIDE_WORKER, SIDE_FIXED };
+
+/* Which factor scales each stage: spans of the submitting process's
+** threads and of HTEX's processes are wall time under contention; costs
+** measured by micro-benchmarks are CPU time already and stay fixed. */
+static int side_of(int stage, const char *source)
+{
+    if (!strncmp(source, "micro", 5) || !strncmp(source, "start", 5))
+        return SIDE_FIXED;
+    switch (stage) {
+    case STAGE_INTERCHANGE_TASK:
+    case STAGE_MANAGER_TASK:
+    case STAGE_WORKER_EXECUTE:
+    case STAGE_MANAGER_RESULT:
+    case STAGE_INTERCHANGE_RESULT:
+        return SIDE_WORKER;
+    }
+    return SIDE_SUBMIT;
+}
+
+typedef struct fit_context {
+    model base;              /* costs before the factors */
+    model trial;             /* base with the current factors applied */
+    int side[STAGE_COUNT];
+    fit_report *rep;
+    int cores;
+    int failed;              /* a simulation failed during the solve */
+} fit_context;
+
+static double logistic(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
+
+/* Solver coordinates are 1 + log factor (and 1 + logit share), so GSL's
+** relative finite-difference step is about 1% of a factor. */
+static void apply(fit_context *c, const double *x, double *factor)
+{
+    const model *b = &c->base;
+    model *m = &c->trial;
+    double total, share;
+
+    factor[FACTOR_SUBMIT_SIDE] = exp(x[0] - 1);
+    factor[FACTOR_WORKER_SIDE] = exp(x[1] - 1);
+    factor[FACTOR_RECORD] = exp(x[2] - 1);
+    factor[FACTOR_IO_SHARE] = logistic(x[3] - 1);
+    *m = *b;
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        if (c->side[s] == SIDE_SUBMIT)
+            m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_SUBMIT_SIDE];
+        else if (c->side[s] == SIDE_WORKER)
+            m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_WORKER_SIDE];
+    }
+    total = c->rep->record_total_s * factor[FACTOR_RECORD];
+    share = factor[FACTOR_IO_SHARE];
+    m->record_enabled_s = (1 - share) * total;
+    m->record_io_s = share * total;
+    m->record_disabled_s = c->rep->record_disabled_s * factor[FACTOR_RECORD];
+}
+
+static double simulate(fit_context *c, const fit_config *fc)
+{
+    sim_config cfg;
+    sim_result res;
+    sim_error err;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.workload = fc->workload;
+    cfg.size = fc->size;
+    cfg.executor = fc->executor;
+    cfg.workers = fc->workers;
+    cfg.logging = fc->logging;
+    cfg.cores = c->cores;
+    cfg.seed = 1;
+    cfg.model = &c->trial;
+    if (sim_run(&cfg, &res, &err) != 0) {
+        c->failed = 1;
+        return NAN;
+    }
+    return res.makespan_s;
+}
+
+static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
+{
+    fit_context *c = params;
+    double factor[FACTOR_COUNT];
+
+    apply(c, x->data, factor);
+    for (int i = 0; i < c->rep->nconfigs; i++) {
+        fit_config *fc = &c->rep->config[i];
+        double p = simulate(c, fc);
+        if (!(p > 0))
+            return GSL_EDOM;
+        gsl_vector_set(f, i, log(p / fc->measured_s));
+    }
+    return GSL_SUCCESS;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Group the calibration runs by configuration: median makespan. */
+static void collect_configs(const bundle *bundles, int nb, fit_report *rep)
+{
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            double times[64];
+            int n = 0, j;
+            if (r->heldout) {
+                rep->heldout_runs++;
+                continue;
+            }
+            if (!r->ok || r->monitoring || r->profile || r->makespan_s <= 0 ||
+                r->workload < 0 || r->executor < 0 || r->logging < 0)
+                continue;
+            for (j = 0; j < rep->nconfigs; j++) {
+                fit_config *c = &rep->config[j];
+                if (c->workload == r->workload && c->size == r->size &&
+                    c->executor == r->executor && c->workers == r->workers_requested &&
+                    c->logging == r->logging)
+                    break;
+            }
+            if (j < rep->nconfigs || rep->nconfigs == FIT_MAX_CONFIGS)
+                continue;   /* already grouped with an earlier run */
+            /* A new configuration: gather all its repetitions. */
+            for (int kk = 0; kk < nb; kk++)
+                for (int ii = 0; ii < bundles[kk].nruns && n < 64; ii++) {
+                    const bundle_run *q = &bundles[kk].runs[ii];
+                    if (!q->heldout && q->ok && !q->monitoring && !q->profile &&
+                        q->makespan_s > 0 && q->workload == r->workload &&
+                        q->size == r->size && q->executor == r->executor &&
+                        q->workers_requested == r->workers_requested &&
+                        q->logging == r->logging)
+                        times[n++] = q->makespan_s;
+                }
+            qsort(times, n, sizeof times[0], compare_double);
+            rep->config[rep->nconfigs++] = (fit_config){
+                .workload = r->workload, .executor = r->executor, .logging = r->logging,
+                .size = r->size, .workers = r->workers_requested, .runs = n,
+                .measured_s = gsl_stats_median_from_sorted_data(times, 1, n),
+                .spread_s = times[n - 1] - times[0],
+            };
+        }
+}
+
+/* A stage's base cost: its median span less its records' cost. */
+static void from_span(model *m, fit_report *rep, int stage, span_stats s,
+                      double records, const char *how)
+{
+    double log_cost = records * rep->record_total_s;
+    double cost = s.median_s - log_cost;
+
+    /* A span shorter than its records' micro-benchmarked cost means the
+    ** records were cheaper in situ; keep a tenth of the span as CPU. */
+    if (cost < 0.1 * s.median_s)
+        cost = 0.1 * s.median_s;
+    m->stage[stage].mean_s = cost;
+    m->stage[stage].cv = s.cv;
+    m->stage[stage].dist = s.cv > 0 ? DIST_LOGNORMAL : DIST_CONSTANT;
+    m->stage[stage].records = records;
+    rep->stage_span[stage] = s;
+    snprintf(rep->stage_source[stage], sizeof rep->stage_source[stage],
+             "%s (n=%ld)", how, s.n);
+}
+
+static void from_start(model *m, fit_report *rep, const model *start, int stage)
+{
+    m->stage[stage] = start->stage[stage];
+    snprintf(rep->stage_source[stage], sizeof rep->stage_source[stage],
+             "start model: NOT MEASURED");
+}
+
+static void structure(model *m, fit_report *rep, const spans *sp, const model *start)
+{
+    span_stats s;
+    static const int plain[] = {STAGE_SUBMIT, STAGE_LAUNCH_THREADS, STAGE_LAUNCH_HTEX,
+                                STAGE_LAUNCH_SKIP, STAGE_COMPLETE, STAGE_JOIN_EXECUTE,
+                                STAGE_JOIN_COMPLETE, STAGE_WORKER_EXECUTE};
+
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        s = spans_get(sp, plain[i]);
+        if (s.n > 0)
+            from_span(m, rep, plain[i], s, s.records, "parsl.log span");
+        else
+            from_start(m, rep, start, plain[i]);
+    }
+    /* The HTEX result thread's span holds the receive and the completion:
+    ** the completion's part is what the thread-pool runs measured. */
+    s = spans_get(sp, STAGE_RESULT_RECEIVE);
+    if (s.n > 0) {
+        span_stats part = s;
+        double complete = m->stage[STAGE_COMPLETE].mean_s +
+                          m->stage[STAGE_COMPLETE].records * rep->record_total_s;
+        part.median_s = s.median_s - complete;
+        if (part.median_s < 0.1 * s.median_s)
+            part.median_s = 0.1 * s.median_s;
+        from_span(m, rep, STAGE_RESULT_RECEIVE, part,
+                  fmax(0, s.records - m->stage[STAGE_COMPLETE].records),
+                  "result-thread span less complete");
+    } else {
+        from_start(m, rep, start, STAGE_RESULT_RECEIVE);
+    }
+    /* Interchange and manager log nothing per task: each path's latency
+    ** in the chain, less the launch thread's tail and the result thread's
+    ** receive, is shared by the interchange and the manager. */
+    rep->forward = spans_get(sp, SPAN_FORWARD);
+    rep->back = spans_get(sp, SPAN_RETURN);
+    if (rep->forward.n > 0 && rep->back.n > 0) {
+        span_stats half = rep->forward;
+        half.median_s = rep->forward.median_s / 2;
+        from_span(m, rep, STAGE_INTERCHANGE_TASK, half, 0, "half the HTEX forward path");
+        from_span(m, rep, STAGE_MANAGER_TASK, half, 0, "half the HTEX forward path");
+        half = rep->back;
+        half.median_s = rep->back.median_s / 2;
+        from_span(m, rep, STAGE_INTERCHANGE_RESULT, half, 0, "half the HTEX return path");
+        from_span(m, rep, STAGE_MANAGER_RESULT, half, 0, "half the HTEX return path");
+    } else {
+        from_start(m, rep, start, STAGE_INTERCHANGE_TASK);
+        from_start(m, rep, start, STAGE_MANAGER_TASK);
+        from_start(m, rep, start, STAGE_INTERCHANGE_RESULT);
+        from_start(m, rep, start, STAGE_MANAGER_RESULT);
+    }
+    /* No log marks these: the app body in a pool thread, one dependency
+    ** check, one done future's result. */
+    from_start(m, rep, start, STAGE_EXECUTE_THREADS);
+    from_start(m, rep, start, STAGE_DEP_CHECK);
+    from_start(m, rep, start, STAGE_COLLECT);
+}
+
+static int solve(fit_context *c, fit_report *rep, sim_error *err)
+{
+    const size_t n = rep->nconfigs, p = FACTOR_COUNT;
+    gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
+    gsl_multifit_nlinear_fdf fdf;
+    gsl_multifit_nlinear_workspace *w;
+    gsl_matrix *covar;
+    double x0[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7)};
+    double factor[FACTOR_COUNT], chi2 = 0, mean = 0, total = 0, s2;
+    gsl_vector_view x = gsl_vector_view_array(x0, p);
+    int status, info;
+
+    params.h_df = 1e-2;
+    memset(&fdf, 0, sizeof fdf);
+    fdf.f = residuals;
+    fdf.n = n;
+    fdf.p = p;
+    fdf.params = c;
+    w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, n, p);
+    covar = gsl_matrix_alloc(p, p);
+    if (w == NULL || covar == NULL) {
+        gsl_multifit_nlinear_free(w);
+        gsl_matrix_free(covar);
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    status = gsl_multifit_nlinear_init(&x.vector, &fdf, w);
+    if (status == GSL_SUCCESS)
+        status = gsl_multifit_nlinear_driver(100, 1e-6, 1e-6, 1e-8, NULL, NULL, &info, w);
+    if (status != GSL_SUCCESS && status != GSL_EMAXITER) {
+        gsl_multifit_nlinear_free(w);
+        gsl_matrix_free(covar);
+        return error_set(err, SIM_EFIT, NULL, 0, 0, "the makespan fit failed: %s%s",
+                         gsl_strerror(status), c->failed ? " (a simulation failed)" : "");
+    }
+    rep->iterations = (int)gsl_multifit_nlinear_niter(w);
+    gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar);
+    apply(c, gsl_multifit_nlinear_position(w)->data, factor);
+    for (size_t i = 0; i < n; i++) {
+        double r = gsl_vector_get(gsl_multifit_nlinear_residual(w), i);
+        chi2 += r * r;
+        rep->config[i].predicted_s = rep->config[i].measured_s * exp(r);
+        mean += log(rep->config[i].measured_s) / n;
+    }
+    for (size_t i = 0; i < n; i++)
+        total += pow(log(rep->config[i].measured_s) - mean, 2);
+    rep->r2 = total > 0 ? 1 - chi2 / total : 0;
+    rep->rms_log_error = sqrt(chi2 / n);
+    s2 = n > p ? chi2 / (n - p) : chi2;
+    for (size_t j = 0; j < p; j++) {
+        double xj = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
+        double half = 1.96 * sqrt(s2 * gsl_matrix_get(covar, j, j));
+        rep->factor[j] = factor[j];
+        if (j == FACTOR_IO_SHARE) {
+            rep->factor_low[j] = logistic(xj - 1 - half);
+            rep->factor_high[j] = logistic(xj - 1 + half);
+        } else {
+            rep->factor_low[j] = exp(xj - 1 - half);
+            rep->factor_high[j] = exp(xj - 1 + half);
+        }
+    }
+    rep->fitted = 1;
+    gsl_multifit_nlinear_free(w);
+    gsl_matrix_free(covar);
+    return 0;
+}
+
+int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err)
+{
+    fit_context *c = calloc(1, sizeof *c);
+    double factor[FACTOR_COUNT];
+    double x_unit[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7)};
+    int rc = 0;
+
+    if (c == NULL)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    c->base = *base;
+    c->rep = rep;
+    c->cores = cores;
+    for (int s = 0; s < STAGE_COUNT; s++)
+        c->side[s] = side_of(s, rep->stage_source[s]);
+    if (rep->nconfigs >= FACTOR_COUNT + 1) {
+        rc = solve(c, rep, err);
+    } else {
+        apply(c, x_unit, factor);
+        for (int j = 0; j < FACTOR_COUNT; j++)
+            rep->factor[j] = rep->factor_low[j] = rep->factor_high[j] = factor[j];
+    }
+    if (rc == 0)
+        *out = c->trial;
+    free(c);
+    return rc;
+}
+
+int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start,
+              model *out, fit_report *rep, sim_error *err)
+{
+    model base;
+    int rc;
+
+    memset(rep, 0, sizeof *rep);
+    base = *start;
+    rep->record_total_s = start->record_enabled_s + start->record_io_s;
+    rep->record_disabled_s = start->record_disabled_s;
+    for (int k = 0; k < nb; k++) {
+        if (bundles[k].log_enabled_s > 0)
+            rep->record_total_s = bundles[k].log_enabled_s;
+        if (bundles[k].log_disabled_s > 0)
+            rep->record_disabled_s = bundles[k].log_disabled_s;
+    }
+    if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
+        return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
+                         "no log-record micro-benchmarks (micro.json): capture again");
+    structure(&base, rep, sp, start);
+    collect_configs(bundles, nb, rep);
+    rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
+    if (rc == 0 && nb > 0) {
+        char when[32];
+        time_t now = time(NULL);
+        strftime(when, sizeof when, "%Y-%m-%d", gmtime(&now));
+        out->calibrated = 1;
+        out->machine_cores = bundles[0].cores;
+        snprintf(out->machine_cpu, sizeof out->machine_cpu, "%s", bundles[0].cpu);
+        snprintf(out->machine_host, sizeof out->machine_host, "%s", bundles[0].host);
+        out->machine_memory_gib = bundles[0].memory_gib;
+        snprintf(out->parsl_version, sizeof out->parsl_version, "%s", bundles[0].parsl_version);
+        snprintf(out->python_version, sizeof out->python_version, "%s", bundles[0].python_version);
+        snprintf(out->name, sizeof out->name, "%s", bundles[0].host);
+        snprintf(out->provenance, sizeof out->provenance,
+                 "sim calibrate on %s from %d bundle(s), first %s (%d calibration "
+                 "configurations, %d held-out runs unused); R^2 of log makespans %.3f",
+                 when, nb, bundles[0].path, rep->nconfigs, rep->heldout_runs, rep->r2);
+    }
+    return rc;
+}
+
+void fit_print_report(const fit_report *rep, const model *m, FILE *out)
+{
+    static const char *factor_names[FACTOR_COUNT] = {
+        "submit-side stage costs", "HTEX worker-side stage costs",
+        "log record cost", "record share outside the GIL"};
+
+    fprintf(out, "per-task stage costs (seconds; logging excluded)\n");
+    fprintf(out, "%-20s %12s %6s %8s %12s  %s\n", "stage", "mean_s", "cv", "records",
+            "span_med_s", "source");
+    for (int s = 0; s < STAGE_COUNT; s++)
+        fprintf(out, "%-20s %12.3e %6.2f %8.1f %12.3e  %s\n", model_stage_name(s),
+                m->stage[s].mean_s, m->stage[s].cv, m->stage[s].records,
+                rep->stage_span[s].median_s, rep->stage_source[s]);
+    fprintf(out, "\nlogging: one enabled record %.3e s (micro-benchmark x factor) = %.3e under "
+                 "the GIL + %.3e I/O; disabled call %.3e s\n",
+            m->record_enabled_s + m->record_io_s, m->record_enabled_s, m->record_io_s,
+            m->record_disabled_s);
+    if (rep->forward.n > 0)
+        fprintf(out, "HTEX paths in the chain: forward %.3e s (n=%ld), return %.3e s (n=%ld)\n",
+                rep->forward.median_s, rep->forward.n, rep->back.median_s, rep->back.n);
+    fprintf(out, "\nfactors %s\n", rep->fitted ? "fitted to the calibration makespans"
+                                               : "not fitted (too few configurations)");
+    fprintf(out, "%-32s %10s %22s\n", "factor", "value", "95% interval");
+    for (int j = 0; j < FACTOR_COUNT; j++)
+        fprintf(out, "%-32s %10.3f      [%7.3f, %7.3f]\n", factor_names[j], rep->factor[j],
+                rep->factor_low[j], rep->factor_high[j]);
+    if (!rep->fitted)
+        return;
+    fprintf(out, "\nfit: %d configurations, %d iterations, R^2 (log makespan) %.4f, "
+                 "rms log error %.3f\n", rep->nconfigs, rep->iterations, rep->r2,
+            rep->rms_log_error);
+    fprintf(out, "%-10s %8s %-8s %7s %-7s %4s %12s %12s %9s\n", "workload", "size",
+            "executor", "workers", "logging", "runs", "measured_s", "predicted_s", "rel_err");
+    for (int i = 0; i < rep->nconfigs; i++) {
+        const fit_config *c = &rep->config[i];
+        fprintf(out, "%-10s %8ld %-8s %7d %-7s %4d %12.4f %12.4f %+8.1f%%\n",
+                sim_workload_name(c->workload), c->size, sim_executor_name(c->executor),
+                c->workers, sim_logging_name(c->logging), c->runs, c->measured_s,
+                c->predicted_s, 100 * (c->predicted_s / c->measured_s - 1));
+    }
+}

@@ -1,0 +1,87 @@
+/*
+** The fit: from stage samples (spans.c), micro-benchmarks and measured
+** makespans (bundle.c) to a model file. Two steps:
+**
+** 1. Structure from the traces. Each stage's log records per task are
+**    counted in parsl.log; one record's cost is the micro-benchmark's; a
+**    stage's CPU cost is its median span less its records' cost, with the
+**    span's robust spread as the cost's coefficient of variation. Stages no
+**    log marks come from what does mark them (the HTEX paths, the
+**    micro-benchmarks); every one is labelled with its source.
+** 2. Scale against makespans. Spans are wall time on a shared GIL, so a
+**    few factors (submit-side stages, HTEX worker-side stages, the log
+**    record's cost, the share of a record spent writing outside the GIL)
+**    are fitted by nonlinear least squares (GSL multifit_nlinear) so that
+**    the simulator reproduces the median makespan of every calibration
+**    configuration, on the log scale. Held-out runs are never used.
+**
+** The result is a model (calibrated: true) and a report of every number.
+*/
+#ifndef SIM_FIT_H
+#define SIM_FIT_H
+
+#include <stdio.h>
+
+#include "../models/model.h"
+#include "../sim/error.h"
+#include "bundle.h"
+#include "spans.h"
+
+enum fit_factor {
+    FACTOR_SUBMIT_SIDE,   /* multiplies the submitting process's stage costs */
+    FACTOR_WORKER_SIDE,   /* multiplies interchange, manager and worker costs */
+    FACTOR_RECORD,        /* multiplies one log record's cost (enabled and disabled) */
+    FACTOR_IO_SHARE,      /* share of an enabled record spent in I/O, GIL released */
+    FACTOR_COUNT
+};
+
+#define FIT_MAX_CONFIGS 256
+
+typedef struct fit_config {
+    int workload, executor, logging;  /* enums of sim.h */
+    long size;
+    int workers;                      /* asked for */
+    int runs;                         /* repetitions measured */
+    double measured_s;                /* median makespan */
+    double spread_s;                  /* max - min over the repetitions */
+    double predicted_s;               /* by the fitted model */
+} fit_config;
+
+typedef struct fit_report {
+    char stage_source[STAGE_COUNT][96];  /* where each stage's cost came from */
+    span_stats stage_span[STAGE_COUNT];  /* the samples behind it, n = 0 if none */
+    span_stats forward, back;            /* the HTEX paths */
+    double factor[FACTOR_COUNT];         /* fitted values */
+    double factor_low[FACTOR_COUNT];     /* 95% confidence interval */
+    double factor_high[FACTOR_COUNT];
+    int fitted;                          /* 1 when step 2 ran */
+    int iterations;                      /* of the solver */
+    double r2;                           /* of log makespans */
+    double rms_log_error;                /* root mean square of log(predicted / measured) */
+    fit_config config[FIT_MAX_CONFIGS];  /* the calibration configurations */
+    int nconfigs;
+    double record_total_s;               /* micro: one enabled record */
+    double record_disabled_s;            /* micro: one disabled call */
+    int heldout_runs;                    /* runs left out for validation */
+} fit_report;
+
+/* Fit a model from bundles (nbundles >= 0) and the spans read from them
+** (and from any runinfo folders). start gives the values nothing in the
+** traces can measure, and each such stage is reported as taken from it.
+** Returns 0 with *out and *rep filled, or SIM_EINPUT (no usable run, no
+** micro-benchmarks), SIM_EFIT (the solver failed: gsl_strerror). */
+int fit_model(const bundle *bundles, int nbundles, const spans *sp,
+              const model *start, model *out, fit_report *rep, sim_error *err);
+
+/* Step 2 alone: scale base's costs by the factors that best reproduce
+** rep->config[].measured_s (rep's configs, record costs and stage sources
+** filled by the caller; a stage whose source starts with "micro" or
+** "start" is not scaled), simulating on cores cores. Fills the factors,
+** their intervals, predictions and fit quality in rep. Returns 0 with
+** *out set, or SIM_EFIT / SIM_ENOMEM. */
+int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err);
+
+/* Print the report as aligned tables. */
+void fit_print_report(const fit_report *rep, const model *m, FILE *out);
+
+#endif

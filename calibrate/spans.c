@@ -1,0 +1,361 @@
+/*
+** Stage samples from parsl.log and the HTEX worker logs; see spans.h.
+**
+** Each thread of the submitting process is followed as a small state
+** machine: a stage opens at its first record for a task (submit: "will be
+** sent"; launch: "will not be memoized"; completion: the state change to
+** exec_done, or for HTEX the result thread's "Receiving ResultsIncoming"
+** just before it; a join body: the last child's "initializing state to
+** pending"), counts the task's records that follow on that thread, and
+** closes at its last record ("initializing state to pending"; the launch
+** thread's "Normal ending"; the "Standard error" line after a state
+** change). Which stage a thread's records belong to follows Parsl
+** 2026.10.26's dflow.py: see docs/design.md's table.
+*/
+#include "spans.h"
+
+#include <glob.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../sim/sim.h"
+#include "parsllog.h"
+
+typedef struct samples {
+    double *value;       /* durations, seconds */
+    double *records;     /* records written in each */
+    long n, capacity;
+} samples;
+
+struct spans {
+    samples kind[SPAN_COUNT];
+};
+
+/* One open stage on one thread. */
+typedef struct open_stage {
+    long tid;            /* the thread, 0 when the slot is free */
+    long task;           /* the task it is for */
+    int stage;           /* the stage, or -1 */
+    double start;        /* its first record */
+    double last;         /* its latest record */
+    int records;         /* records so far */
+    double pending_recv; /* result thread: a "Receiving" not yet given to a task */
+    double last_pending; /* join thread: the last child's submit end */
+} open_stage;
+
+#define MAX_THREADS 512
+
+typedef struct worker_times {
+    double received, finished;   /* worker log times, 0 when unseen */
+    double launched;             /* the launch thread's "launched" record */
+    double result_seen;          /* the result thread's "Receiving" for it */
+} worker_times;
+
+typedef struct run_state {
+    spans *sp;
+    const bundle_run *run;
+    open_stage thread[MAX_THREADS];
+    worker_times *task;          /* [task_last + 1] for HTEX, else NULL */
+    long ntasks;
+    int chain;                   /* increment: one task in flight at a time */
+} run_state;
+
+static const char *extra_names[] = {"htex_forward_path", "htex_return_path"};
+
+const char *spans_kind_name(int kind)
+{
+    if (kind >= 0 && kind < STAGE_COUNT)
+        return model_stage_name(kind);
+    if (kind >= STAGE_COUNT && kind < SPAN_COUNT)
+        return extra_names[kind - STAGE_COUNT];
+    return "?";
+}
+
+spans *spans_new(void)
+{
+    return calloc(1, sizeof(spans));
+}
+
+void spans_free(spans *sp)
+{
+    if (sp == NULL)
+        return;
+    for (int k = 0; k < SPAN_COUNT; k++) {
+        free(sp->kind[k].value);
+        free(sp->kind[k].records);
+    }
+    free(sp);
+}
+
+static int add(spans *sp, int kind, double value, double records)
+{
+    samples *s = &sp->kind[kind];
+
+    if (!(value >= 0))
+        return 0;
+    if (s->n == s->capacity) {
+        long cap = s->capacity ? 2 * s->capacity : 256;
+        double *v = realloc(s->value, sizeof *v * cap);
+        double *r = v ? realloc(s->records, sizeof *r * cap) : NULL;
+        if (v)
+            s->value = v;
+        if (r == NULL)
+            return SIM_ENOMEM;
+        s->records = r;
+        s->capacity = cap;
+    }
+    s->value[s->n] = value;
+    s->records[s->n++] = records;
+    return 0;
+}
+
+/* A stage seen from its first to its last record: k records mark k - 1
+** gaps of its inside, so the whole is about k / (k - 1) of the span. */
+static int close_stage(run_state *st, open_stage *o, double end)
+{
+    double span = end - o->start;
+    int rc = 0;
+
+    if (o->stage >= 0 && o->records >= 2)
+        rc = add(st->sp, o->stage, span * o->records / (o->records - 1), o->records);
+    o->stage = -1;
+    o->records = 0;
+    return rc;
+}
+
+static open_stage *thread_slot(run_state *st, long tid)
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        if (st->thread[i].tid == tid)
+            return &st->thread[i];
+        if (st->thread[i].tid == 0) {
+            st->thread[i].tid = tid;
+            st->thread[i].stage = -1;
+            return &st->thread[i];
+        }
+    }
+    return NULL;
+}
+
+static void open_at(open_stage *o, int stage, long task, double t)
+{
+    o->stage = stage;
+    o->task = task;
+    o->start = o->last = t;
+    o->records = 1;
+}
+
+static int is_state(const parsllog_record *rec, const char *state)
+{
+    return rec->event && !strcmp(rec->event, "state") && !strcmp(rec->state, state);
+}
+
+static int is_event(const parsllog_record *rec, const char *name)
+{
+    return rec->event && !strcmp(rec->event, name);
+}
+
+static int on_record(void *ud, const parsllog_record *rec)
+{
+    run_state *st = ud;
+    const bundle_run *r = st->run;
+    open_stage *o;
+    int in_run = rec->task >= r->task_first && rec->task <= r->task_last;
+    int rc = 0;
+
+    if (rec->role == PLOG_ROLE_HTEX_WORKER) {
+        if (in_run && st->task) {
+            worker_times *w = &st->task[rec->task - r->task_first];
+            if (is_event(rec, "worker_received")) {
+                w->received = rec->time;
+            } else if (is_event(rec, "worker_finished")) {
+                w->finished = rec->time;
+                if (w->received > 0)
+                    rc = add(st->sp, STAGE_WORKER_EXECUTE, w->finished - w->received, 3);
+            }
+        }
+        return rc;
+    }
+    o = thread_slot(st, rec->tid);
+    if (o == NULL)
+        return 0;
+    if (rec->role == PLOG_ROLE_RESULT && is_event(rec, "zmq_recv")) {
+        o->pending_recv = rec->time;
+        return 0;
+    }
+    if (!in_run)
+        return 0;
+
+    /* A record for another task, or a new stage, closes the open one. */
+    if (o->stage >= 0 && o->task != rec->task && !is_event(rec, "launch_end"))
+        rc = close_stage(st, o, o->last);
+
+    if (is_event(rec, "sent")) {
+        open_at(o, STAGE_SUBMIT, rec->task, rec->time);
+    } else if (is_state(rec, "pending") && o->stage == STAGE_SUBMIT) {
+        o->records++;
+        rc = close_stage(st, o, rec->time);
+        o->last_pending = rec->time;
+    } else if (is_event(rec, "memo_miss")) {
+        open_at(o, r->executor == EXECUTOR_HTEX ? STAGE_LAUNCH_HTEX : STAGE_LAUNCH_THREADS,
+                rec->task, rec->time);
+    } else if (is_event(rec, "dep_wait")) {
+        open_at(o, STAGE_LAUNCH_SKIP, rec->task, rec->time);
+    } else if (is_event(rec, "launch_end") && o->stage >= 0) {
+        o->records++;
+        rc = close_stage(st, o, rec->time);
+    } else if (is_state(rec, "exec_done") || is_state(rec, "joining") ||
+               is_event(rec, "join_callback")) {
+        int stage = STAGE_COMPLETE;
+        if (o->stage >= 0 && o->stage != STAGE_COMPLETE && o->stage != STAGE_RESULT_RECEIVE &&
+            o->stage != STAGE_JOIN_COMPLETE)
+            rc = close_stage(st, o, rec->time);
+        if (is_state(rec, "joining")) {
+            /* The join body ran between the last child's submit and here. */
+            open_at(o, STAGE_JOIN_EXECUTE, rec->task,
+                    o->last_pending > 0 ? o->last_pending : rec->time);
+            o->records = 1;
+        } else if (o->stage == STAGE_JOIN_COMPLETE && o->task == rec->task) {
+            o->records++;
+            o->last = rec->time;
+        } else {
+            if (is_event(rec, "join_callback"))
+                stage = STAGE_JOIN_COMPLETE;
+            else if (rec->role == PLOG_ROLE_RESULT)
+                stage = STAGE_RESULT_RECEIVE;   /* receive + complete: split by fit.c */
+            open_at(o, stage, rec->task, rec->time);
+            if (stage == STAGE_RESULT_RECEIVE && o->pending_recv > 0) {
+                o->start = o->pending_recv;
+                o->records = 2;
+                if (st->task)
+                    st->task[rec->task - r->task_first].result_seen = o->pending_recv;
+            }
+            o->pending_recv = 0;
+        }
+    } else if (o->stage >= 0 && o->task == rec->task) {
+        o->records++;
+        o->last = rec->time;
+        if (is_event(rec, "launched") && st->task)
+            st->task[rec->task - r->task_first].launched = rec->time;
+        /* The "Standard error" line ends a completion or a join body. */
+        if (is_event(rec, "std_stream") && !strncmp(rec->message, "Standard error", 14) &&
+            (o->stage == STAGE_COMPLETE || o->stage == STAGE_RESULT_RECEIVE ||
+             o->stage == STAGE_JOIN_EXECUTE || o->stage == STAGE_JOIN_COMPLETE))
+            rc = close_stage(st, o, rec->time);
+    } else if (o->stage >= 0 && is_event(rec, "launch_end")) {
+        o->records++;
+        rc = close_stage(st, o, rec->time);
+    }
+    return rc;
+}
+
+static int read_log(parsllog *p, run_state *st, const char *path, sim_error *err)
+{
+    return parsllog_read(p, path, parsllog_kind_of(path), on_record, st, err);
+}
+
+static const char *first_existing(const char *dir, const char *name, char *buf, int size)
+{
+    struct stat stbuf;
+
+    snprintf(buf, size, "%s/%s", dir, name);
+    if (stat(buf, &stbuf) == 0)
+        return buf;
+    snprintf(buf, size, "%s/%s.gz", dir, name);
+    return stat(buf, &stbuf) == 0 ? buf : NULL;
+}
+
+int spans_add_log(spans *sp, const char *dir, const bundle_run *r, sim_error *err)
+{
+    /* Worker logs as a bundle keeps them, and as Parsl's runinfo does. */
+    static const char *worker_globs[] = {"%s/block-*/worker_*.log*",
+                                         "%s/htex/block-*/*/worker_*.log*"};
+    run_state *st;
+    parsllog *p;
+    char path[1200];
+    int rc;
+
+    if (r->task_first < 0 || r->task_last < r->task_first)
+        return 0;
+    if (first_existing(dir, "parsl.log", path, sizeof path) == NULL)
+        return 0;
+    st = calloc(1, sizeof *st);
+    p = parsllog_new();
+    if (st == NULL || p == NULL) {
+        free(st);
+        parsllog_free(p);
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    st->sp = sp;
+    st->run = r;
+    st->chain = r->workload == WORKLOAD_INCREMENT;
+    st->ntasks = r->task_last - r->task_first + 1;
+    if (r->executor == EXECUTOR_HTEX && st->ntasks <= 100000000 / 8)
+        st->task = calloc(st->ntasks, sizeof *st->task);
+    rc = read_log(p, st, path, err);
+    for (size_t g = 0; rc == 0 && st->task && g < sizeof worker_globs / sizeof worker_globs[0]; g++) {
+        glob_t found;
+        snprintf(path, sizeof path, worker_globs[g], dir);
+        if (glob(path, 0, NULL, &found) != 0)
+            continue;
+        for (size_t i = 0; rc == 0 && i < found.gl_pathc; i++)
+            rc = read_log(p, st, found.gl_pathv[i], err);
+        globfree(&found);
+    }
+    /* The HTEX paths, where one task at a time walks them (the chain). */
+    if (rc == 0 && st->task && st->chain)
+        for (long i = 0; rc == 0 && i < st->ntasks; i++) {
+            worker_times *w = &st->task[i];
+            if (w->launched > 0 && w->received > 0)
+                rc = add(sp, SPAN_FORWARD, w->received - w->launched, 0);
+            if (rc == 0 && w->finished > 0 && w->result_seen > 0)
+                rc = add(sp, SPAN_RETURN, w->result_seen - w->finished, 0);
+        }
+    if (rc == SIM_ENOMEM)
+        error_set(err, rc, NULL, 0, 0, "out of memory");
+    free(st->task);
+    free(st);
+    parsllog_free(p);
+    return rc;
+}
+
+int spans_add_run(spans *sp, const bundle *b, const bundle_run *r, sim_error *err)
+{
+    char dir[1024];
+
+    snprintf(dir, sizeof dir, "%s/runs/%s", b->path, r->id);
+    return spans_add_log(sp, dir, r, err);
+}
+
+span_stats spans_get(const spans *sp, int kind)
+{
+    span_stats out = {0, 0, 0, 0};
+    const samples *s = &sp->kind[kind];
+    double *v, *rec, q1, q3;
+
+    if (s->n == 0)
+        return out;
+    v = malloc(sizeof *v * s->n);
+    rec = malloc(sizeof *rec * s->n);
+    if (v == NULL || rec == NULL) {
+        free(v);
+        free(rec);
+        return out;
+    }
+    memcpy(v, s->value, sizeof *v * s->n);
+    memcpy(rec, s->records, sizeof *rec * s->n);
+    gsl_sort(v, 1, s->n);
+    gsl_sort(rec, 1, s->n);
+    out.n = s->n;
+    out.median_s = gsl_stats_median_from_sorted_data(v, 1, s->n);
+    q1 = gsl_stats_quantile_from_sorted_data(v, 1, s->n, 0.25);
+    q3 = gsl_stats_quantile_from_sorted_data(v, 1, s->n, 0.75);
+    out.cv = out.median_s > 0 ? (q3 - q1) / 1.349 / out.median_s : 0;
+    out.records = gsl_stats_median_from_sorted_data(rec, 1, s->n);
+    free(v);
+    free(rec);
+    return out;
+}

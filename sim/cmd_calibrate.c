@@ -1,0 +1,303 @@
+/*
+** `sim calibrate PATH... -o MODEL.yaml`: read trace bundles (and a user's
+** runinfo folders and pyinstrument profiles), keep them in the SQLite
+** trace store with their provenance, fit a model (calibrate/fit.c) and
+** write it. Wiring only: bundle.c reads, tracestore.c stores, spans.c and
+** fit.c measure and fit, model.c writes. Everything is read and fitted
+** before the model file is written (atomically), so a failure leaves any
+** previous model untouched.
+*/
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../calibrate/bundle.h"
+#include "../calibrate/fit.h"
+#include "../calibrate/parsllog.h"
+#include "../calibrate/pyinstrument.h"
+#include "../calibrate/spans.h"
+#include "../calibrate/tracestore.h"
+#include "../models/model.h"
+#include "cmd.h"
+#include "sim.h"
+
+#define DEFAULT_START "models/start.yaml"
+#define DEFAULT_STORE "traces.db"
+#define MAX_INPUTS 64
+
+static const char usage_short[] =
+    "usage: sim calibrate PATH... -o MODEL.yaml [--report] [--store FILE]\n";
+
+static const char usage_long[] =
+    "\n"
+    "Fit a model file from real Parsl traces. Each PATH is a trace bundle\n"
+    "(traces/capture; docs/bundle.md), a Parsl runinfo folder or run folder\n"
+    "(its parsl.log), or a pyinstrument JSON profile. Bundles give the\n"
+    "makespans the fit scales against; held-out runs are never used.\n"
+    "\n"
+    "  -o, --output FILE    the model file to write (required)\n"
+    "  --report             print the fit: stage costs, factors, residuals\n"
+    "  --store FILE         the trace store to keep the inputs in\n"
+    "                       (default " DEFAULT_STORE ")\n"
+    "  --no-store           do not keep them\n"
+    "  --start FILE         values for what traces cannot measure\n"
+    "                       (default " DEFAULT_START ")\n"
+    "  -h, --help           show this help\n";
+
+static const struct option options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"report", no_argument, NULL, 'r'},
+    {"store", required_argument, NULL, 's'},
+    {"no-store", no_argument, NULL, 'n'},
+    {"start", required_argument, NULL, 't'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+/* Runs used for stage spans: calibration runs with logging on, unprofiled. */
+static int span_run(const bundle_run *r)
+{
+    return r->ok && !r->heldout && !r->profile && !r->monitoring &&
+           r->logging == LOGGING_ON && r->executor >= 0;
+}
+
+/* A run folder (holding parsl.log) or a runinfo folder (NNN/parsl.log):
+** one pseudo-run per parsl.log, the whole log its timed section. */
+static int add_runinfo(spans *sp, const char *dir, int *found, sim_error *err)
+{
+    char run_dir[1100], path[1200];
+    bundle_run r;
+    int rc = 0;
+
+    memset(&r, 0, sizeof r);
+    r.task_first = 0;
+    r.task_last = 1000000;
+    r.ok = 1;
+    r.logging = LOGGING_ON;
+    r.workload = -1;
+    for (int i = -1; rc == 0 && i < 1000; i++) {
+        if (i < 0)
+            snprintf(run_dir, sizeof run_dir, "%s", dir);
+        else
+            snprintf(run_dir, sizeof run_dir, "%s/%03d", dir, i);
+        snprintf(path, sizeof path, "%s/parsl.log", run_dir);
+        if (!exists(path) && !(strcat(path, ".gz"), exists(path)))
+            continue;
+        snprintf(path, sizeof path, "%s/htex", run_dir);
+        r.executor = is_dir(path) ? EXECUTOR_HTEX : EXECUTOR_THREADS;
+        rc = spans_add_log(sp, run_dir, &r, err);
+        (*found)++;
+        if (i < 0)
+            break;
+    }
+    return rc;
+}
+
+static int store_bundle(tracestore *ts, const bundle *b, sim_error *err)
+{
+    char path[1200];
+    int rc = 0;
+
+    for (int i = 0; rc == 0 && i < b->nruns; i++) {
+        const bundle_run *r = &b->runs[i];
+        tracestore_run run;
+        int64_t id;
+        memset(&run, 0, sizeof run);
+        snprintf(run.bundle, sizeof run.bundle, "%s", b->name);
+        snprintf(run.name, sizeof run.name, "%s", r->id);
+        snprintf(run.workload, sizeof run.workload, "%s", sim_workload_name(r->workload));
+        run.size = r->size;
+        run.tasks = r->tasks;
+        snprintf(run.executor, sizeof run.executor, "%s", sim_executor_name(r->executor));
+        run.workers_requested = r->workers_requested;
+        run.workers_started = r->workers_started;
+        snprintf(run.logging, sizeof run.logging, "%s", sim_logging_name(r->logging));
+        run.rep = r->rep;
+        snprintf(run.role, sizeof run.role, "%s", r->heldout ? "heldout" : "calibration");
+        run.makespan_s = r->makespan_s;
+        run.load_s = r->load_s;
+        run.shutdown_s = r->cleanup_s;
+        rc = tracestore_run_add(ts, &run, &id, err);
+        if (rc == 0 && bundle_run_file(b, r, "parsl.log", path, sizeof path))
+            rc = tracestore_ingest_log(ts, id, path, NULL, err);
+        if (rc == 0 && bundle_run_file(b, r, "profile.json", path, sizeof path))
+            rc = tracestore_ingest_profile(ts, id, path, NULL, err);
+        for (int w = 0; rc == 0 && w < 256; w++) {
+            char name[64];
+            snprintf(name, sizeof name, "block-0/worker_%d.log", w);
+            if (bundle_run_file(b, r, name, path, sizeof path))
+                rc = tracestore_ingest_log(ts, id, path, NULL, err);
+        }
+    }
+    if (rc == 0 && b->log_enabled_s > 0)
+        rc = tracestore_micro_add(ts, b->name, "log_record_enabled", b->log_enabled_s, 0, 1, err);
+    if (rc == 0 && b->log_disabled_s > 0)
+        rc = tracestore_micro_add(ts, b->name, "log_record_disabled", b->log_disabled_s, 0, 1, err);
+    return rc;
+}
+
+/* The share of main-thread time spent in logging, per executor, from the
+** bundles' profiled logging-on runs. */
+static void print_profiles(const bundle *bundles, int nb, FILE *out)
+{
+    char path[1200];
+    int header = 0;
+
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            pyi_summary s;
+            sim_error err;
+            double work;
+            if (!r->profile || !r->ok ||
+                !bundle_run_file(&bundles[k], r, "profile.json", path, sizeof path) ||
+                pyi_load(&s, path, &err) != 0)
+                continue;
+            work = s.seconds[PYI_WORKLOAD] > 0 ? s.seconds[PYI_WORKLOAD] : s.seconds[PYI_TOTAL];
+            if (!header++)
+                fprintf(out, "\nmain thread, from pyinstrument (share of workload time)\n"
+                             "%-10s %6s %-8s %-7s %10s %8s %8s %10s %10s\n", "workload", "size",
+                        "executor", "logging", "workload_s", "submit", "logging",
+                        "log_in_sub", "lock_wait");
+            fprintf(out, "%-10s %6ld %-8s %-7s %10.3f %7.1f%% %7.1f%% %9.1f%% %9.1f%%\n",
+                    sim_workload_name(r->workload), r->size, sim_executor_name(r->executor),
+                    sim_logging_name(r->logging), work,
+                    100 * s.seconds[PYI_SUBMIT] / work, 100 * s.seconds[PYI_LOGGING] / work,
+                    100 * s.seconds[PYI_SUBMIT_LOGGING] / work,
+                    100 * s.seconds[PYI_LOGGING_LOCK] / work);
+        }
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    const char *output = NULL, *store = DEFAULT_STORE, *start_path = DEFAULT_START;
+    int report = 0, opt, nb = 0, runinfos = 0, profiles = 0, rc = 0;
+    bundle *bundles = NULL;
+    spans *sp = NULL;
+    tracestore *ts = NULL;
+    model start, fitted;
+    fit_report *rep = NULL;
+    sim_error err;
+
+    error_clear(&err);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': output = optarg; break;
+        case 'r': report = 1; break;
+        case 's': store = optarg; break;
+        case 'n': store = NULL; break;
+        case 't': start_path = optarg; break;
+        case 'h':
+            printf("%s%s", usage_short, usage_long);
+            return 0;
+        default:
+            fputs(usage_short, stderr);
+            return 2;
+        }
+    }
+    if (output == NULL || optind >= argc) {
+        fprintf(stderr, "sim: error: %s\n%s", output ? "no PATH to calibrate from"
+                                                     : "no output model file (-o)", usage_short);
+        return 2;
+    }
+    if (argc - optind > MAX_INPUTS) {
+        fprintf(stderr, "sim: error: at most %d paths\n", MAX_INPUTS);
+        return 2;
+    }
+    if ((rc = model_load(&start, start_path, &err)) != 0)
+        return cmd_fail(&err);
+    bundles = calloc(MAX_INPUTS, sizeof *bundles);
+    sp = spans_new();
+    rep = calloc(1, sizeof *rep);
+    if (bundles == NULL || sp == NULL || rep == NULL) {
+        rc = error_set(&err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (int i = optind; rc == 0 && i < argc; i++) {
+        const char *path = argv[i];
+        if (!exists(path)) {
+            rc = error_set(&err, SIM_EIO, path, 0, 0, "no such file or folder");
+        } else if (is_dir(path) && bundle_is(path)) {
+            bundle *b = &bundles[nb];
+            rc = bundle_load(b, path, &err);
+            if (rc == 0) {
+                nb++;
+                if (!b->complete)
+                    fprintf(stderr, "sim: warning: bundle '%s' is marked incomplete\n", path);
+                for (int k = 0; rc == 0 && k < b->nruns; k++)
+                    if (span_run(&b->runs[k]))
+                        rc = spans_add_run(sp, b, &b->runs[k], &err);
+            }
+        } else if (is_dir(path)) {
+            int found = 0;
+            rc = add_runinfo(sp, path, &found, &err);
+            if (rc == 0 && found == 0)
+                rc = error_set(&err, SIM_EINPUT, path, 0, 0,
+                               "neither a trace bundle nor a runinfo or run folder "
+                               "(no manifest.json, no parsl.log)");
+            runinfos += found;
+        } else {
+            pyi_summary s;
+            rc = pyi_load(&s, path, &err);
+            profiles++;
+        }
+    }
+    if (rc)
+        goto done;
+    if (nb == 0 && runinfos == 0) {
+        rc = error_set(&err, SIM_EINPUT, argv[optind], 0, 0,
+                       "profiles alone cannot calibrate: give a trace bundle or a runinfo folder");
+        goto done;
+    }
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++)
+            if (bundles[k].runs[i].ok && bundles[k].runs[i].tasks == 0) {
+                rc = error_set(&err, SIM_EINPUT, bundles[k].path, 0, 0,
+                               "run '%s' has zero tasks", bundles[k].runs[i].id);
+                goto done;
+            }
+    if ((rc = fit_model(bundles, nb, sp, &start, &fitted, rep, &err)) != 0)
+        goto done;
+    if (store) {
+        rc = tracestore_open(&ts, store, &err);
+        for (int k = 0; rc == 0 && k < nb; k++)
+            rc = store_bundle(ts, &bundles[k], &err);
+        if (rc)
+            goto done;
+    }
+    if ((rc = model_write(&fitted, output, &err)) != 0)
+        goto done;
+    if (report) {
+        fit_print_report(rep, &fitted, stdout);
+        print_profiles(bundles, nb, stdout);
+    }
+    fprintf(stderr, "sim: wrote %s from %d bundle(s), %d runinfo log(s), %d profile(s); "
+                    "%d calibration configurations, R^2 %.3f\n",
+            output, nb, runinfos, profiles, rep->nconfigs, rep->r2);
+done:
+    if (ts)
+        tracestore_close(ts);
+    for (int k = 0; k < nb; k++)
+        bundle_release(&bundles[k]);
+    free(bundles);
+    spans_free(sp);
+    free(rep);
+    return rc ? cmd_fail(&err) : 0;
+}

@@ -1,0 +1,224 @@
+/*
+** Tests of the makespan fit (calibrate/fit.c), in the manner of GSL's own
+** test_fdf.c: makespans simulated from a known model, with noise, must
+** give back the factors that turn a distorted copy of it into the truth.
+** Also the bundle reader (calibrate/bundle.c) on bad runs.csv files.
+*/
+#include <check.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../calibrate/bundle.h"
+#include "../calibrate/fit.h"
+#include "../sim/sim.h"
+#include "suites.h"
+
+static void true_model(model *m)
+{
+    static const double us[STAGE_COUNT] = {
+        [STAGE_SUBMIT] = 120, [STAGE_DEP_CHECK] = 2, [STAGE_LAUNCH_THREADS] = 60,
+        [STAGE_LAUNCH_HTEX] = 150, [STAGE_LAUNCH_SKIP] = 10, [STAGE_EXECUTE_THREADS] = 40,
+        [STAGE_COMPLETE] = 90, [STAGE_INTERCHANGE_TASK] = 80, [STAGE_MANAGER_TASK] = 90,
+        [STAGE_WORKER_EXECUTE] = 300, [STAGE_MANAGER_RESULT] = 90,
+        [STAGE_INTERCHANGE_RESULT] = 80, [STAGE_RESULT_RECEIVE] = 70,
+        [STAGE_JOIN_EXECUTE] = 60, [STAGE_JOIN_COMPLETE] = 80, [STAGE_COLLECT] = 2,
+    };
+    static const double records[STAGE_COUNT] = {
+        [STAGE_SUBMIT] = 8, [STAGE_LAUNCH_THREADS] = 6, [STAGE_LAUNCH_HTEX] = 9,
+        [STAGE_LAUNCH_SKIP] = 2, [STAGE_COMPLETE] = 3, [STAGE_WORKER_EXECUTE] = 3,
+        [STAGE_RESULT_RECEIVE] = 1, [STAGE_JOIN_EXECUTE] = 3, [STAGE_JOIN_COMPLETE] = 4,
+    };
+
+    memset(m, 0, sizeof *m);
+    m->machine_cores = 2;
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        m->stage[s].dist = DIST_LOGNORMAL;
+        m->stage[s].mean_s = us[s] * 1e-6;
+        m->stage[s].cv = 0.3;
+        m->stage[s].records = records[s];
+    }
+    m->record_enabled_s = 14e-6;
+    m->record_io_s = 6e-6;
+    m->record_disabled_s = 0.4e-6;
+    m->join_pool_threads = 10;
+    m->gil_switch_interval_s = 0.005;
+    m->htex_cores_per_worker = 1;
+}
+
+static int is_worker_side(int s)
+{
+    return s == STAGE_INTERCHANGE_TASK || s == STAGE_MANAGER_TASK ||
+           s == STAGE_WORKER_EXECUTE || s == STAGE_MANAGER_RESULT ||
+           s == STAGE_INTERCHANGE_RESULT;
+}
+
+START_TEST(test_recovers_known_factors)
+{
+    static const int workloads[] = {WORKLOAD_DOUBLE, WORKLOAD_INCREMENT, WORKLOAD_FIBONACCI};
+    static const long sizes[3][2] = {{100, 400}, {101, 301}, {8, 10}};
+    model truth, base, out;
+    fit_report *rep = calloc(1, sizeof *rep);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
+    sim_error err;
+    const double submit_inflation = 1.8, worker_inflation = 0.6;
+
+    ck_assert_ptr_nonnull(rep);
+    true_model(&truth);
+    gsl_rng_set(rng, 42);
+    for (int w = 0; w < 3; w++)
+        for (int z = 0; z < 2; z++)
+            for (int e = 0; e < 2; e++)
+                for (int l = 0; l < 2; l++) {
+                    fit_config *c = &rep->config[rep->nconfigs++];
+                    sim_config cfg;
+                    sim_result res;
+                    memset(&cfg, 0, sizeof cfg);
+                    cfg.workload = workloads[w];
+                    cfg.size = sizes[w][z];
+                    cfg.executor = e;
+                    cfg.workers = 4;
+                    cfg.logging = l ? LOGGING_OFF : LOGGING_ON;
+                    cfg.seed = 99;   /* not the fit's seed */
+                    cfg.model = &truth;
+                    ck_assert_int_eq(sim_run(&cfg, &res, &err), 0);
+                    c->workload = cfg.workload;
+                    c->size = cfg.size;
+                    c->executor = e;
+                    c->workers = 4;
+                    c->logging = cfg.logging;
+                    c->runs = 1;
+                    /* 2% multiplicative noise, as repeated real runs show */
+                    c->measured_s = res.makespan_s * exp(gsl_ran_gaussian(rng, 0.02));
+                }
+    /* The spans' view: stages inflated by known factors, the record's
+    ** micro-benchmark 25% high. */
+    base = truth;
+    for (int s = 0; s < STAGE_COUNT; s++)
+        base.stage[s].mean_s *= is_worker_side(s) ? worker_inflation : submit_inflation;
+    rep->record_total_s = 1.25 * (truth.record_enabled_s + truth.record_io_s);
+    rep->record_disabled_s = 1.25 * truth.record_disabled_s;
+
+    ck_assert_int_eq(fit_scale(&base, rep, 2, &out, &err), 0);
+    ck_assert(rep->fitted);
+    ck_assert_double_eq_tol(rep->factor[FACTOR_SUBMIT_SIDE], 1 / submit_inflation, 0.1 / submit_inflation);
+    ck_assert_double_eq_tol(rep->factor[FACTOR_WORKER_SIDE], 1 / worker_inflation, 0.2 / worker_inflation);
+    ck_assert_double_eq_tol(rep->factor[FACTOR_RECORD], 0.8, 0.1);
+    ck_assert(rep->factor_low[FACTOR_SUBMIT_SIDE] < rep->factor[FACTOR_SUBMIT_SIDE]);
+    ck_assert(rep->factor_high[FACTOR_SUBMIT_SIDE] > rep->factor[FACTOR_SUBMIT_SIDE]);
+    ck_assert(rep->r2 > 0.99);
+    ck_assert(rep->rms_log_error < 0.05);
+    ck_assert_double_eq_tol(out.stage[STAGE_SUBMIT].mean_s, truth.stage[STAGE_SUBMIT].mean_s,
+                            0.1 * truth.stage[STAGE_SUBMIT].mean_s);
+    gsl_rng_free(rng);
+    free(rep);
+}
+END_TEST
+
+static char dir[64];
+
+static void make_bundle(const char *runs_csv, const char *manifest)
+{
+    char path[128];
+    FILE *f;
+
+    snprintf(dir, sizeof dir, "/tmp/sim_check_bundle_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    f = fopen(path, "w");
+    fputs(manifest, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    f = fopen(path, "w");
+    fputs(runs_csv, f);
+    fclose(f);
+}
+
+static void remove_bundle(void)
+{
+    char path[128];
+
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static const char manifest[] =
+    "{\"complete\": true, \"machine\": {\"cores\": 2, \"cpu_model\": \"x\"},\n"
+    " \"versions\": {\"parsl\": \"2026.10.26\", \"python\": \"3.11.7\"}}\n";
+static const char header[] =
+    "run_id,workload,size,tasks,executor,workers_requested,logging,role,status,makespan_s,error\n";
+
+START_TEST(test_bundle_reads_quoted_fields)
+{
+    bundle b;
+    sim_error err;
+    char csv[512];
+
+    snprintf(csv, sizeof csv, "%sr1,double,100,100,htex,4,on,heldout,ok,0.25,\"a, \"\"quoted\"\" error\"\n",
+             header);
+    make_bundle(csv, manifest);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), 0);
+    ck_assert_int_eq(b.nruns, 1);
+    ck_assert_int_eq(b.cores, 2);
+    ck_assert_str_eq(b.parsl_version, "2026.10.26");
+    ck_assert_int_eq(b.runs[0].workload, WORKLOAD_DOUBLE);
+    ck_assert_int_eq(b.runs[0].executor, EXECUTOR_HTEX);
+    ck_assert_int_eq(b.runs[0].heldout, 1);
+    ck_assert_double_eq(b.runs[0].makespan_s, 0.25);
+    bundle_release(&b);
+    remove_bundle();
+}
+END_TEST
+
+START_TEST(test_bundle_bad_rows)
+{
+    bundle b;
+    sim_error err;
+    char csv[512];
+
+    snprintf(csv, sizeof csv, "%sr1,double,100,100,htex,4,on,x,ok,0.25\n", header);
+    make_bundle(csv, manifest);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_ptr_nonnull(strstr(err.message, "10 fields where the header has 11"));
+    remove_bundle();
+
+    snprintf(csv, sizeof csv, "%sr1,double,100,100,htex,4,on,x,ok,0.25,\"open\n", header);
+    make_bundle(csv, manifest);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_int_eq(err.column, 39);
+    remove_bundle();
+
+    make_bundle("run_id,workload\n", manifest);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "missing column 'size'"));
+    remove_bundle();
+
+    make_bundle(header, "{\"complete\": tru");
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_int_eq(err.line, 1);
+    ck_assert_ptr_nonnull(strstr(err.file, "manifest.json"));
+    remove_bundle();
+}
+END_TEST
+
+Suite *fit_suite(void)
+{
+    Suite *s = suite_create("fit");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_recovers_known_factors);
+    tcase_add_test(tc, test_bundle_reads_quoted_fields);
+    tcase_add_test(tc, test_bundle_bad_rows);
+    suite_add_tcase(s, tc);
+    return s;
+}
