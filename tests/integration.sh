@@ -150,5 +150,27 @@ fi
 run 0 "quick.yaml as a table" "$SIM" run experiments/quick.yaml --no-db
 contains "$TMP/out" "logging speedup" "table format has the speedup report"
 
+# --- sim calibrate ---------------------------------------------------------
+run 2 "calibrate without -o" "$SIM" calibrate tests/data/calibrate/threads_100
+run 0 "calibrate from a run folder" "$SIM" calibrate tests/data/calibrate/threads_100 \
+    tests/data/calibrate/htex_100 -o "$TMP/m.yaml" --no-store --report
+contains "$TMP/out" "parsl.log span" "calibrate report names its sources"
+run 0 "the calibrated model runs" "$SIM" run --model "$TMP/m.yaml" --workload double \
+    --size 100 --executor threads --workers 4 --no-db
+echo "kept" >"$TMP/keep.yaml"
+mkdir -p "$TMP/empty"
+run 1 "calibrate from an empty folder" "$SIM" calibrate "$TMP/empty" -o "$TMP/keep.yaml" --no-store
+contains "$TMP/err" "neither a trace bundle nor a runinfo" "empty folder message"
+[ "$(cat "$TMP/keep.yaml")" = kept ] && ok || bad "a failed calibrate touched the model file"
+printf '{"root_frame": {"function": "x",\n  "time": 1.0, "chil' >"$TMP/trunc.json"
+run 1 "calibrate from a truncated profile" "$SIM" calibrate "$TMP/trunc.json" -o "$TMP/keep.yaml" --no-store
+contains "$TMP/err" "trunc.json:2:" "truncated JSON names file and line"
+mkdir -p "$TMP/badlog"
+printf 'this is not\na parsl log\n' >"$TMP/badlog/parsl.log"
+run 1 "calibrate from an unknown log format" "$SIM" calibrate "$TMP/badlog" -o "$TMP/keep.yaml" --no-store
+contains "$TMP/err" "badlog/parsl.log:1" "unknown log format names file and line"
+[ "$(cat "$TMP/keep.yaml")" = kept ] && ok || bad "a failed calibrate touched the model file"
+[ ! -e "$TMP/keep.yaml.tmp" ] && ok || bad "a failed calibrate left a temporary file"
+
 echo "integration: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
