@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../sim/sim.h"
+#include "group.h"
 
 enum side { SIDE_SUBMIT, SIDE_WORKER, SIDE_FIXED };
 
@@ -115,56 +116,25 @@ static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
     return GSL_SUCCESS;
 }
 
-static int compare_double(const void *a, const void *b)
+/* Group the calibration runs by configuration (group.c): median makespan. */
+static int collect_configs(const bundle *bundles, int nb, fit_report *rep, sim_error *err)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    run_group *g;
+    int n, rc;
 
-    return (x > y) - (x < y);
-}
-
-/* Group the calibration runs by configuration: median makespan. */
-static void collect_configs(const bundle *bundles, int nb, fit_report *rep)
-{
     for (int k = 0; k < nb; k++)
-        for (int i = 0; i < bundles[k].nruns; i++) {
-            const bundle_run *r = &bundles[k].runs[i];
-            double times[64];
-            int n = 0, j;
-            if (r->heldout) {
-                rep->heldout_runs++;
-                continue;
-            }
-            if (!r->ok || r->monitoring || r->profile || r->makespan_s <= 0 ||
-                r->workload < 0 || r->executor < 0 || r->logging < 0)
-                continue;
-            for (j = 0; j < rep->nconfigs; j++) {
-                fit_config *c = &rep->config[j];
-                if (c->workload == r->workload && c->size == r->size &&
-                    c->executor == r->executor && c->workers == r->workers_requested &&
-                    c->logging == r->logging)
-                    break;
-            }
-            if (j < rep->nconfigs || rep->nconfigs == FIT_MAX_CONFIGS)
-                continue;   /* already grouped with an earlier run */
-            /* A new configuration: gather all its repetitions. */
-            for (int kk = 0; kk < nb; kk++)
-                for (int ii = 0; ii < bundles[kk].nruns && n < 64; ii++) {
-                    const bundle_run *q = &bundles[kk].runs[ii];
-                    if (!q->heldout && q->ok && !q->monitoring && !q->profile &&
-                        q->makespan_s > 0 && q->workload == r->workload &&
-                        q->size == r->size && q->executor == r->executor &&
-                        q->workers_requested == r->workers_requested &&
-                        q->logging == r->logging)
-                        times[n++] = q->makespan_s;
-                }
-            qsort(times, n, sizeof times[0], compare_double);
-            rep->config[rep->nconfigs++] = (fit_config){
-                .workload = r->workload, .executor = r->executor, .logging = r->logging,
-                .size = r->size, .workers = r->workers_requested, .runs = n,
-                .measured_s = gsl_stats_median_from_sorted_data(times, 1, n),
-                .spread_s = times[n - 1] - times[0],
-            };
-        }
+        for (int i = 0; i < bundles[k].nruns; i++)
+            rep->heldout_runs += bundles[k].runs[i].heldout;
+    if ((rc = group_runs(bundles, nb, GROUP_CALIBRATION, &g, &n, err)) != 0)
+        return rc;
+    for (int i = 0; i < n && rep->nconfigs < FIT_MAX_CONFIGS; i++)
+        rep->config[rep->nconfigs++] = (fit_config){
+            .workload = g[i].workload, .executor = g[i].executor, .logging = g[i].logging,
+            .size = g[i].size, .workers = g[i].workers, .runs = g[i].runs,
+            .measured_s = g[i].median_s, .spread_s = g[i].max_s - g[i].min_s,
+        };
+    free(g);
+    return 0;
 }
 
 /* A stage's base cost: its median span less its records' cost. */
@@ -364,7 +334,8 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start);
-    collect_configs(bundles, nb, rep);
+    if ((rc = collect_configs(bundles, nb, rep, err)) != 0)
+        return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
     if (rc == 0 && nb > 0) {
         char when[32];

@@ -1,0 +1,97 @@
+/*
+** The grouping of group.h: one pass over the runs finds each new
+** configuration, a second gathers its repetitions' makespans, sorted, for
+** the median (the mean of the middle two for an even count) and the range.
+** Quadratic in the runs of a bundle, which are a few hundred at most.
+*/
+#include "group.h"
+
+#include <stdlib.h>
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+int group_usable(const bundle_run *r)
+{
+    return r->ok && !r->monitoring && !r->profile && r->makespan_s > 0 &&
+           r->workload >= 0 && r->executor >= 0 && r->logging >= 0;
+}
+
+static int taken(const bundle_run *r, int roles)
+{
+    return group_usable(r) && (roles & (r->heldout ? GROUP_HELDOUT : GROUP_CALIBRATION));
+}
+
+static int same(const run_group *g, const bundle_run *r)
+{
+    return g->workload == r->workload && g->size == r->size &&
+           g->executor == r->executor && g->workers == r->workers_requested &&
+           g->logging == r->logging;
+}
+
+int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
+               int *n, sim_error *err)
+{
+    run_group *g = NULL;
+    double *times = NULL;
+    int total = 0, count = 0;
+
+    *out = NULL;
+    *n = 0;
+    for (int k = 0; k < nb; k++)
+        total += bundles[k].nruns;
+    if (total == 0)
+        return 0;
+    g = malloc(sizeof *g * total);
+    times = malloc(sizeof *times * total);
+    if (g == NULL || times == NULL) {
+        free(g);
+        free(times);
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            run_group *c;
+            int j, t = 0;
+            if (!taken(r, roles))
+                continue;
+            for (j = 0; j < count && !same(&g[j], r); j++)
+                ;
+            if (j < count)
+                continue;   /* grouped with an earlier run */
+            c = &g[count++];
+            *c = (run_group){
+                .workload = r->workload, .size = r->size, .tasks = r->tasks,
+                .executor = r->executor, .workers = r->workers_requested,
+                .workers_started = -1, .logging = r->logging, .heldout = 1,
+            };
+            for (int kk = 0; kk < nb; kk++)
+                for (int ii = 0; ii < bundles[kk].nruns; ii++) {
+                    const bundle_run *q = &bundles[kk].runs[ii];
+                    if (!taken(q, roles) || !same(c, q))
+                        continue;
+                    times[t++] = q->makespan_s;
+                    c->heldout &= q->heldout;
+                    if (q->workers_started > c->workers_started)
+                        c->workers_started = q->workers_started;
+                }
+            qsort(times, t, sizeof times[0], compare_double);
+            c->runs = t;
+            c->min_s = times[0];
+            c->max_s = times[t - 1];
+            c->median_s = t % 2 ? times[t / 2] : (times[t / 2 - 1] + times[t / 2]) / 2;
+        }
+    free(times);
+    if (count == 0) {
+        free(g);
+        g = NULL;
+    }
+    *out = g;
+    *n = count;
+    return 0;
+}

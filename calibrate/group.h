@@ -1,0 +1,52 @@
+/*
+** Timing runs grouped by configuration: a trace bundle's runs.csv holds
+** several repetitions of each (workload, size, executor, workers asked
+** for, logging) point, and both the fit (fit.c, against the calibration
+** runs) and validation (validate.c, against all of them) compare the
+** simulator with the median of those repetitions. This is where a run is
+** judged usable (status ok, not profiled, not monitored: both inflate the
+** makespan) and where the median and spread are computed, once for both.
+*/
+#ifndef SIM_GROUP_H
+#define SIM_GROUP_H
+
+#include "../sim/error.h"
+#include "bundle.h"
+
+/* Which runs group_runs takes, by their role in the bundle. */
+enum group_roles {
+    GROUP_CALIBRATION = 1,   /* role calibration */
+    GROUP_HELDOUT = 2,       /* role heldout */
+    GROUP_ALL = 3
+};
+
+typedef struct run_group {
+    int workload;            /* enum sim_workload */
+    long size;               /* the program's argument */
+    long tasks;              /* tasks the runs created (the first run's count) */
+    int executor;            /* enum sim_executor */
+    int workers;             /* workers asked for */
+    int workers_started;     /* the most any repetition started; -1 when none recorded */
+    int logging;             /* enum sim_logging */
+    int heldout;             /* 1 when every repetition is held out */
+    int runs;                /* repetitions grouped */
+    double median_s;         /* median makespan of the repetitions */
+    double min_s;            /* fastest repetition */
+    double max_s;            /* slowest repetition */
+} run_group;
+
+/* 1 when r's makespan can be compared with a simulation: status ok, not
+** profiled, not monitored, a positive makespan and a known workload,
+** executor and logging mode; 0 otherwise. */
+int group_usable(const bundle_run *r);
+
+/* Group the usable runs of nb bundles whose role is in roles (enum
+** group_roles) by (workload, size, executor, workers asked for, logging),
+** in order of each configuration's first run. A configuration some of
+** whose runs are held out and some not is one group, not held out (the
+** calibration saw it). Returns 0 with *out a malloc'd array of *n groups
+** (the caller frees it; NULL when *n is 0), or SIM_ENOMEM with *out NULL. */
+int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
+               int *n, sim_error *err);
+
+#endif
