@@ -245,7 +245,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     json_error_t je;
     json_t *root, *benches;
 
-    b->log_enabled_s = b->log_disabled_s = -1;
+    b->log_enabled_s = b->log_disabled_s = b->handoff_roundtrip_s = -1;
     if (!exists(path))
         return 0;
     root = json_load_file(path, 0, &je);
@@ -254,6 +254,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     benches = json_object_get(root, "benchmarks");
     b->log_enabled_s = number_at(benches, "log_record_enabled", "median_s");
     b->log_disabled_s = number_at(benches, "log_record_disabled", "median_s");
+    b->handoff_roundtrip_s = number_at(benches, "thread_handoff_roundtrip", "median_s");
     json_decref(root);
     return 0;
 }

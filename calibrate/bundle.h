@@ -50,6 +50,7 @@ typedef struct bundle {
     int nruns;
     double log_enabled_s;    /* micro: one enabled Parsl log record, median; -1 if absent */
     double log_disabled_s;   /* micro: one disabled logging call, median; -1 if absent */
+    double handoff_roundtrip_s; /* micro: queue put/get to another thread and back; -1 if absent */
 } bundle;
 
 /* Read the bundle in folder dir into b (caller's struct; bundle_release

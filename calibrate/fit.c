@@ -64,6 +64,7 @@ static void apply(fit_context *c, const double *x, double *factor)
     factor[FACTOR_WORKER_SIDE] = exp(x[1] - 1);
     factor[FACTOR_RECORD] = exp(x[2] - 1);
     factor[FACTOR_IO_SHARE] = logistic(x[3] - 1);
+    factor[FACTOR_HANDOFF] = exp(x[4] - 1);
     *m = *b;
     for (int s = 0; s < STAGE_COUNT; s++) {
         if (c->side[s] == SIDE_SUBMIT)
@@ -76,6 +77,7 @@ static void apply(fit_context *c, const double *x, double *factor)
     m->record_enabled_s = (1 - share) * total;
     m->record_io_s = share * total;
     m->record_disabled_s = c->rep->record_disabled_s * factor[FACTOR_RECORD];
+    m->gil_handoff_s = c->rep->handoff_s * factor[FACTOR_HANDOFF];
 }
 
 static double simulate(fit_context *c, const fit_config *fc)
@@ -228,7 +230,7 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     gsl_multifit_nlinear_fdf fdf;
     gsl_multifit_nlinear_workspace *w;
     gsl_matrix *covar;
-    double x0[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7)};
+    double x0[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7), 1};
     double factor[FACTOR_COUNT], chi2 = 0, mean = 0, total = 0, s2;
     gsl_vector_view x = gsl_vector_view_array(x0, p);
     int status, info;
@@ -291,7 +293,7 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
 {
     fit_context *c = calloc(1, sizeof *c);
     double factor[FACTOR_COUNT];
-    double x_unit[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7)};
+    double x_unit[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7), 1};
     int rc = 0;
 
     if (c == NULL)
@@ -324,11 +326,14 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start
     base = *start;
     rep->record_total_s = start->record_enabled_s + start->record_io_s;
     rep->record_disabled_s = start->record_disabled_s;
+    rep->handoff_s = start->gil_handoff_s;
     for (int k = 0; k < nb; k++) {
         if (bundles[k].log_enabled_s > 0)
             rep->record_total_s = bundles[k].log_enabled_s;
         if (bundles[k].log_disabled_s > 0)
             rep->record_disabled_s = bundles[k].log_disabled_s;
+        if (bundles[k].handoff_roundtrip_s > 0)
+            rep->handoff_s = bundles[k].handoff_roundtrip_s / 2;
     }
     if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
@@ -361,7 +366,7 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
 {
     static const char *factor_names[FACTOR_COUNT] = {
         "submit-side stage costs", "HTEX worker-side stage costs",
-        "log record cost", "record share outside the GIL"};
+        "log record cost", "record share outside the GIL", "thread wake-up (hand-off)"};
 
     fprintf(out, "per-task stage costs (seconds; logging excluded)\n");
     fprintf(out, "%-20s %12s %6s %8s %12s  %s\n", "stage", "mean_s", "cv", "records",
@@ -374,6 +379,8 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                  "the GIL + %.3e I/O; disabled call %.3e s\n",
             m->record_enabled_s + m->record_io_s, m->record_enabled_s, m->record_io_s,
             m->record_disabled_s);
+    fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
+                 "micro-benchmark x factor)\n", m->gil_handoff_s);
     if (rep->forward.n > 0)
         fprintf(out, "HTEX paths in the chain: forward %.3e s (n=%ld), return %.3e s (n=%ld)\n",
                 rep->forward.median_s, rep->forward.n, rep->back.median_s, rep->back.n);

@@ -32,6 +32,7 @@ enum fit_factor {
     FACTOR_WORKER_SIDE,   /* multiplies interchange, manager and worker costs */
     FACTOR_RECORD,        /* multiplies one log record's cost (enabled and disabled) */
     FACTOR_IO_SHARE,      /* share of an enabled record spent in I/O, GIL released */
+    FACTOR_HANDOFF,       /* multiplies the wake-up dead time of a blocked thread */
     FACTOR_COUNT
 };
 
@@ -62,6 +63,7 @@ typedef struct fit_report {
     int nconfigs;
     double record_total_s;               /* micro: one enabled record */
     double record_disabled_s;            /* micro: one disabled call */
+    double handoff_s;                    /* micro: half a thread hand-off round trip */
     int heldout_runs;                    /* runs left out for validation */
 } fit_report;
 

@@ -93,6 +93,7 @@ void sim_pool_push(sim *s, int id, int32_t j)
     if (p->nidle > 0) {
         int32_t th = p->idle[--p->nidle];
         s->threads[th].job = j;
+        s->threads[th].woken = 1;
         run_step(s, th);
         return;
     }
@@ -134,6 +135,7 @@ double sim_stage(sim *s, int stage, const process *p, double *io)
     s->res->stage_busy_s[stage] += work;
     if (c->records > 0) {
         if (p->logging) {
+            s->step_records += c->records;
             log = c->records * s->record_on;
             if (p->single_thread)
                 log += c->records * s->record_io;
@@ -151,9 +153,18 @@ double sim_stage(sim *s, int stage, const process *p, double *io)
 
 /* ---- the GIL, the handler lock and the cores ------------------------- */
 
+/* Start a burst. A thread that was blocked (idle on its pool, waiting
+** for the GIL, the handler lock or a future) first waits for the OS to
+** wake it: the hand-off's dead time, paid once. */
 static void burst(sim *s, int32_t th, double work, int phase)
 {
-    s->threads[th].phase = (uint8_t)phase;
+    thread *t = &s->threads[th];
+
+    if (t->woken) {
+        work += s->handoff;
+        t->woken = 0;
+    }
+    t->phase = (uint8_t)phase;
     cpu_start(&s->cpu, s->now, work, ++s->seq, (uint32_t)th);
 }
 
@@ -203,8 +214,10 @@ static void gil_release(sim *s, int32_t th)
     t->holds_gil = 0;
     p->gil_holder = -1;
     next = dequeue(s, &p->gil_head, &p->gil_tail);
-    if (next >= 0)
+    if (next >= 0) {
+        s->threads[next].woken = 1;
         gil_grant(s, next);
+    }
 }
 
 static void handler_grant(sim *s, int32_t th)
@@ -227,8 +240,10 @@ static void handler_release(sim *s, int32_t th)
         s->res->handler_busy_s += s->now - p->handler_since;
     p->handler_holder = -1;
     next = dequeue(s, &p->handler_head, &p->handler_tail);
-    if (next >= 0)
+    if (next >= 0) {
+        s->threads[next].woken = 1;
         handler_grant(s, next);
+    }
 }
 
 /* The work of the step a thread is about to run: planned when the thread
@@ -236,8 +251,12 @@ static void handler_release(sim *s, int32_t th)
 static double planned_work(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
+    double work;
 
-    return dfk_plan(s, t, &s->jobs[t->job], &t->io);
+    s->step_records = 0;
+    work = dfk_plan(s, t, &s->jobs[t->job], &t->io);
+    t->records = s->step_records;
+    return work;
 }
 
 /* Start the current job's next step: take the GIL if the thread lacks it. */
@@ -266,6 +285,7 @@ static void run_step(sim *s, int32_t th)
 /* A blocked thread (the main thread waiting on a future) resumes. */
 void sim_wake(sim *s, int32_t th)
 {
+    s->threads[th].woken = 1;
     run_step(s, th);
 }
 
@@ -301,6 +321,11 @@ static void burst_done(sim *s, int32_t th)
     process *p = &s->processes[t->process];
 
     if (t->phase == PHASE_CPU && t->io > 0 && !p->single_thread) {
+        /* Each record's write releases the GIL. With other threads waiting
+        ** for it, every record after the first passes the GIL away and
+        ** back, two wake-ups, while this thread holds the handler lock. */
+        if (p->gil_head >= 0 && t->records > 1)
+            t->io += 2 * (t->records - 1) * s->handoff;
         gil_release(s, th);
         if (p->handler_holder < 0) {
             handler_grant(s, th);
@@ -403,6 +428,7 @@ static int setup_costs(sim *s, sim_error *err)
     s->record_io = m->record_io_s;
     s->record_off = m->record_disabled_s;
     s->switch_interval = m->gil_switch_interval_s > 0 ? m->gil_switch_interval_s : 0.005;
+    s->handoff = m->gil_handoff_s;
     return 0;
 }
 

@@ -72,8 +72,10 @@ typedef struct thread {
     int32_t next_waiter;  /* link in a GIL or handler-lock wait queue */
     uint8_t phase;        /* enum thread_phase */
     uint8_t holds_gil;    /* 1 while it holds its process's GIL */
+    uint8_t woken;        /* it was blocked; its next burst pays the wake-up */
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
+    double records;       /* log records the current step writes */
 } thread;
 
 typedef struct process {
@@ -134,6 +136,8 @@ typedef struct sim {
     stage_cost cost[STAGE_COUNT];
     double record_on, record_io, record_off;  /* one log record, seconds */
     double switch_interval;
+    double handoff;           /* wake-up dead time of a blocked thread */
+    double step_records;      /* records of the step being planned */
 
     int32_t main_thread;
     int32_t main_submit_next;     /* next top-level task to submit */
