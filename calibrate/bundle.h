@@ -51,6 +51,9 @@ typedef struct bundle {
     double log_enabled_s;    /* micro: one enabled Parsl log record, median; -1 if absent */
     double log_disabled_s;   /* micro: one disabled logging call, median; -1 if absent */
     double handoff_roundtrip_s; /* micro: queue put/get to another thread and back; -1 if absent */
+    double thread_start_s;   /* micro: threading.Thread start, until it runs; -1 if absent */
+    double future_done_s;    /* micro: Future.done() on a done future; -1 if absent */
+    double future_result_s;  /* micro: Future.result() on a done future; -1 if absent */
 } bundle;
 
 /* Read the bundle in folder dir into b (caller's struct; bundle_release

@@ -166,7 +166,23 @@ static void from_start(model *m, fit_report *rep, const model *start, int stage)
              "start model: NOT MEASURED");
 }
 
-static void structure(model *m, fit_report *rep, const spans *sp, const model *start)
+static void from_micro(model *m, fit_report *rep, const model *start, int stage,
+                       double value, const char *bench)
+{
+    if (value <= 0) {
+        from_start(m, rep, start, stage);
+        return;
+    }
+    m->stage[stage].dist = DIST_CONSTANT;
+    m->stage[stage].mean_s = value;
+    m->stage[stage].cv = 0;
+    m->stage[stage].records = 0;
+    snprintf(rep->stage_source[stage], sizeof rep->stage_source[stage],
+             "micro-benchmark %s", bench);
+}
+
+static void structure(model *m, fit_report *rep, const spans *sp, const model *start,
+                      const bundle *b)
 {
     span_stats s;
     static const int plain[] = {STAGE_SUBMIT, STAGE_LAUNCH_THREADS, STAGE_LAUNCH_HTEX,
@@ -219,8 +235,11 @@ static void structure(model *m, fit_report *rep, const spans *sp, const model *s
     /* No log marks these: the app body in a pool thread, one dependency
     ** check, one done future's result. */
     from_start(m, rep, start, STAGE_EXECUTE_THREADS);
-    from_start(m, rep, start, STAGE_DEP_CHECK);
-    from_start(m, rep, start, STAGE_COLLECT);
+    from_micro(m, rep, start, STAGE_DEP_CHECK, b ? b->future_done_s : -1, "future_done");
+    from_micro(m, rep, start, STAGE_COLLECT, b ? b->future_result_s : -1, "future_result_done");
+    if (b && b->thread_start_s > 0)
+        m->thread_start_s = b->thread_start_s;
+    rep->thread_start_measured = b && b->thread_start_s > 0;
 }
 
 static int solve(fit_context *c, fit_report *rep, sim_error *err)
@@ -338,7 +357,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start
     if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");
-    structure(&base, rep, sp, start);
+    structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
     if ((rc = collect_configs(bundles, nb, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
@@ -381,6 +400,9 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
             m->record_disabled_s);
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
+    fprintf(out, "thread start (ThreadPoolExecutor worker): %.3e s (%s)\n", m->thread_start_s,
+            rep->thread_start_measured ? "micro-benchmark thread_start"
+                                       : "start model: NOT MEASURED");
     if (rep->forward.n > 0)
         fprintf(out, "HTEX paths in the chain: forward %.3e s (n=%ld), return %.3e s (n=%ld)\n",
                 rep->forward.median_s, rep->forward.n, rep->back.median_s, rep->back.n);

@@ -64,6 +64,7 @@ typedef struct fit_report {
     double record_total_s;               /* micro: one enabled record */
     double record_disabled_s;            /* micro: one disabled call */
     double handoff_s;                    /* micro: half a thread hand-off round trip */
+    int thread_start_measured;           /* 1 when thread_start came from the bundle */
     int heldout_runs;                    /* runs left out for validation */
 } fit_report;
 

@@ -78,6 +78,7 @@ static const struct field plain_fields[] = {
     MF("threads.join_pool_threads", F_INT, join_pool_threads, 1, 0),
     MF("threads.gil_switch_interval_s", F_REAL, gil_switch_interval_s, 0, 1),
     MF("threads.gil_handoff_s", F_REAL, gil_handoff_s, 0, 0),
+    MF("threads.thread_start_s", F_REAL, thread_start_s, 0, 0),
     MF("htex.prefetch_capacity", F_INT, htex_prefetch_capacity, 0, 0),
     MF("htex.poll_period_s", F_REAL, htex_poll_period_s, 0, 1),
     MF("htex.result_push_period_s", F_REAL, htex_result_push_period_s, 0, 0),
@@ -424,8 +425,9 @@ static void write_model(FILE *f, const model *m)
                "  record_disabled_s: %s\n", a, b, c);
     real_format(m->gil_switch_interval_s, a, sizeof a);
     real_format(m->gil_handoff_s, b, sizeof b);
-    fprintf(f, "threads: {join_pool_threads: %d, gil_switch_interval_s: %s, gil_handoff_s: %s}\n",
-            m->join_pool_threads, a, b);
+    real_format(m->thread_start_s, c, sizeof c);
+    fprintf(f, "threads: {join_pool_threads: %d, gil_switch_interval_s: %s, gil_handoff_s: %s,\n"
+               "          thread_start_s: %s}\n", m->join_pool_threads, a, b, c);
     real_format(m->htex_poll_period_s, a, sizeof a);
     real_format(m->htex_result_push_period_s, b, sizeof b);
     fprintf(f, "htex: {prefetch_capacity: %d, poll_period_s: %s, "

@@ -137,8 +137,16 @@ static double plan_launch(sim *s, const thread *t, job *j, double *io)
     j->step = s->status[task] == TASK_PENDING && s->outstanding[task] == 0;
     if (!j->step)
         return work + sim_stage(s, STAGE_LAUNCH_SKIP, p, io);
-    if (s->dag.kind[task] == DAG_JOIN)
+    if (s->dag.kind[task] == DAG_JOIN || s->cfg->executor == EXECUTOR_THREADS) {
+        /* A ThreadPoolExecutor starts a worker when the submit finds none
+        ** idle, up to its maximum: step 2 says this launch starts one. */
+        const pool *target = &s->pools[s->dag.kind[task] == DAG_JOIN ? POOL_JOIN : POOL_EXECUTE];
+        if (target->nidle == 0 && target->unstarted > 0) {
+            j->step = 2;
+            work += s->thread_start;
+        }
         return work + sim_stage(s, STAGE_LAUNCH_THREADS, p, io);
+    }
     return work + sim_stage(s, s->app_launch_stage, p, io);
 }
 
@@ -151,14 +159,20 @@ static int finish_launch(sim *s, job *j)
         return STEP_MOVED;
     }
     s->status[j->task] = TASK_LAUNCHED;
-    j->step = 0;
     if (s->dag.kind[j->task] == DAG_JOIN) {
+        if (j->step == 2)
+            sim_pool_start_thread(s, POOL_JOIN);
+        j->step = 0;
         j->kind = JOB_JOIN_BODY;
         sim_pool_push(s, POOL_JOIN, self);
     } else if (s->cfg->executor == EXECUTOR_THREADS) {
+        if (j->step == 2)
+            sim_pool_start_thread(s, POOL_EXECUTE);
+        j->step = 0;
         j->kind = JOB_EXECUTE;
         sim_pool_push(s, POOL_EXECUTE, self);
     } else {
+        j->step = 0;
         j->kind = JOB_INTERCHANGE_TASK;
         sim_pool_push(s, POOL_INTERCHANGE, self);
     }

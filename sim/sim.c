@@ -354,7 +354,9 @@ static int32_t add_process(sim *s, int logging, int single, int submit)
     return s->nprocesses++;
 }
 
-static int32_t add_thread(sim *s, int32_t process, int pool_id)
+/* A thread of a pool; a thread of a ThreadPoolExecutor (lazy = 1) exists
+** only once the executor starts it (sim_pool_start_thread). */
+static int32_t add_thread(sim *s, int32_t process, int pool_id, int lazy)
 {
     thread *t = &s->threads[s->nthreads];
     pool *p = &s->pools[pool_id];
@@ -364,8 +366,23 @@ static int32_t add_thread(sim *s, int32_t process, int pool_id)
     t->job = -1;
     t->next_waiter = -1;
     t->phase = PHASE_IDLE;
-    p->idle[p->nidle++] = s->nthreads;
+    if (lazy) {
+        if (p->unstarted++ == 0)
+            p->next_start = s->nthreads;
+    } else {
+        p->idle[p->nidle++] = s->nthreads;
+    }
     return s->nthreads++;
+}
+
+/* concurrent.futures starts a worker when a submit finds none idle. */
+void sim_pool_start_thread(sim *s, int id)
+{
+    pool *p = &s->pools[id];
+
+    assert(p->unstarted > 0);
+    p->unstarted--;
+    p->idle[p->nidle++] = p->next_start++;
 }
 
 static uint64_t splitmix64(uint64_t x)
@@ -429,6 +446,7 @@ static int setup_costs(sim *s, sim_error *err)
     s->record_off = m->record_disabled_s;
     s->switch_interval = m->gil_switch_interval_s > 0 ? m->gil_switch_interval_s : 0.005;
     s->handoff = m->gil_handoff_s;
+    s->thread_start = m->thread_start_s;
     return 0;
 }
 
@@ -506,22 +524,22 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     }
 
     submit = add_process(s, cfg->logging == LOGGING_ON, 0, 1);
-    s->main_thread = add_thread(s, submit, POOL_MAIN);
-    add_thread(s, submit, POOL_LAUNCH);
+    s->main_thread = add_thread(s, submit, POOL_MAIN, 0);
+    add_thread(s, submit, POOL_LAUNCH, 0);
     for (i = 0; i < joins; i++)
-        add_thread(s, submit, POOL_JOIN);
+        add_thread(s, submit, POOL_JOIN, 1);
     if (htex) {
         int worker_side = cfg->logging != LOGGING_OFF_ALL;
-        add_thread(s, submit, POOL_RESULT);
-        add_thread(s, add_process(s, worker_side, 1, 0), POOL_INTERCHANGE);
-        add_thread(s, add_process(s, worker_side, 1, 0), POOL_MANAGER);
+        add_thread(s, submit, POOL_RESULT, 0);
+        add_thread(s, add_process(s, worker_side, 1, 0), POOL_INTERCHANGE, 0);
+        add_thread(s, add_process(s, worker_side, 1, 0), POOL_MANAGER, 0);
         for (i = 0; i < workers; i++)
-            add_thread(s, add_process(s, worker_side, 1, 0), POOL_WORKER);
+            add_thread(s, add_process(s, worker_side, 1, 0), POOL_WORKER, 0);
         s->manager_capacity = workers + (m->htex_prefetch_capacity > 0 ? m->htex_prefetch_capacity : 0);
         s->app_launch_stage = STAGE_LAUNCH_HTEX;
     } else {
         for (i = 0; i < workers; i++)
-            add_thread(s, submit, POOL_EXECUTE);
+            add_thread(s, submit, POOL_EXECUTE, 1);
         s->app_launch_stage = STAGE_LAUNCH_THREADS;
     }
     s->parked_head = s->parked_tail = -1;

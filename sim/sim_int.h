@@ -96,6 +96,8 @@ typedef struct pool {
     int32_t tail;
     int32_t *idle;        /* stack of idle threads; owned */
     int32_t nidle;
+    int32_t unstarted;    /* threads a ThreadPoolExecutor has yet to start */
+    int32_t next_start;   /* the thread it starts next */
 } pool;
 
 /* Draws come from a table of the distribution's quantiles (GSL's inverse
@@ -137,6 +139,7 @@ typedef struct sim {
     double record_on, record_io, record_off;  /* one log record, seconds */
     double switch_interval;
     double handoff;           /* wake-up dead time of a blocked thread */
+    double thread_start;      /* starting a pool thread */
     double step_records;      /* records of the step being planned */
 
     int32_t main_thread;
@@ -161,6 +164,7 @@ int32_t sim_job_new(sim *s, int kind, int32_t task);
 void sim_job_free(sim *s, int32_t j);
 void sim_pool_push(sim *s, int pool, int32_t j);
 void sim_wake(sim *s, int32_t thread);
+void sim_pool_start_thread(sim *s, int pool);
 double sim_stage(sim *s, int stage, const process *p, double *io);
 
 /* dfk.c: Parsl's side of each step */

@@ -72,6 +72,28 @@ START_TEST(test_threads_double_sum_of_work)
 }
 END_TEST
 
+/* concurrent.futures starts a worker at a submit that finds none idle, up
+** to its maximum. On one GIL, main submits all 50 tasks within its switch
+** interval, then the launch thread launches all 50 while no worker has
+** had the GIL: 1 worker is started once, 50 workers 50 times. */
+START_TEST(test_threads_started_on_demand)
+{
+    model m;
+    sim_config c;
+    sim_result one, many;
+    sim_error err;
+
+    constant_model(&m);
+    m.thread_start_s = 7 * US;
+    c = config(&m, WORKLOAD_DOUBLE, 50, EXECUTOR_THREADS, 1);
+    ck_assert_int_eq(sim_run(&c, &one, &err), 0);
+    ck_assert_double_eq_tol(one.makespan_s, (50 * (10 + 5 + 3 + 4 + 0.5) + 7) * US, 1e-12);
+    c.workers = 50;
+    ck_assert_int_eq(sim_run(&c, &many, &err), 0);
+    ck_assert_double_eq_tol(many.makespan_s - one.makespan_s, 49 * 7 * US, 1e-12);
+}
+END_TEST
+
 /* One HTEX task alone: submit, launch, interchange, manager, worker,
 ** manager, interchange, result thread, completion, collect, in turn. */
 START_TEST(test_htex_single_task_pipeline)
@@ -260,6 +282,7 @@ Suite *sim_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_threads_double_sum_of_work);
     tcase_add_test(tc, test_htex_single_task_pipeline);
+    tcase_add_test(tc, test_threads_started_on_demand);
     tcase_add_test(tc, test_logging_costs);
     tcase_add_test(tc, test_threads_fibonacci_sum_of_work);
     tcase_add_test(tc, test_increment_is_a_chain);
