@@ -17,6 +17,7 @@ struct command {
 static const struct command commands[] = {
     {"run", cmd_run, "simulate workloads on the Parsl model (one configuration or an experiment file)"},
     {"calibrate", cmd_calibrate, "fit a model file from trace bundles, runinfo folders and pyinstrument JSON"},
+    {"validate", cmd_validate, "predict the runs of trace bundles with a model and report the errors"},
 
 };
 

@@ -1,0 +1,554 @@
+/*
+** This file implements validation (validate.h): rows from group.c, one
+** sim_run per row and replication, then the summaries (median and worst
+** absolute relative error per set and per workload, executor and logging
+** state), the logging-off what-if pairs and the targets of issue 5, and
+** their printing as an aligned table or as JSON lines.
+*/
+#include "validate.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* At most: two sets x (overall + 3 workloads + 2 executors + 3 loggings). */
+#define MAX_SUMMARIES (2 * (1 + 3 + 2 + 3))
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The median of x[0..n-1], n >= 1, sorting x in place. */
+static double median(double *x, int n)
+{
+    qsort(x, n, sizeof x[0], compare_double);
+    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+int validate_new(validate_set **out, const bundle *bundles, int nb, sim_error *err)
+{
+    validate_set *v = calloc(1, sizeof *v);
+    int rc = 0, cap = 0;
+
+    *out = NULL;
+    if (v == NULL)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    for (int k = 0; k < nb; k++)
+        cap += bundles[k].nruns;
+    if (cap > 0 && (v->rows = calloc(cap, sizeof *v->rows)) == NULL) {
+        free(v);
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (int k = 0; rc == 0 && k < nb; k++) {
+        run_group *g;
+        int n;
+        if ((rc = group_runs(&bundles[k], 1, GROUP_ALL, &g, &n, err)) != 0)
+            break;
+        for (int i = 0; i < n; i++) {
+            validate_row *r = &v->rows[v->nrows++];
+            r->g = g[i];
+            r->bundle = k;
+            r->cores = bundles[k].cores;
+            r->workers_started_sim = -1;
+            r->predicted_s = NAN;
+            r->rel_error = NAN;
+        }
+        free(g);
+    }
+    if (rc == 0 && v->nrows == 0)
+        rc = error_set(err, SIM_EINPUT, nb > 0 ? bundles[0].path : NULL, 0, 0,
+                       "nothing to validate: no timing run with status ok (not "
+                       "profiled, not monitored)");
+    if (rc != 0) {
+        validate_free(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+void validate_config(const validate_set *v, int row, int rep, experiment_config *c)
+{
+    const validate_row *r = &v->rows[row];
+
+    memset(c, 0, sizeof *c);
+    c->workload = r->g.workload;
+    c->size = r->g.size;
+    c->tasks = sim_task_count(r->g.workload, r->g.size);
+    c->executor = r->g.executor;
+    c->workers = r->g.workers;
+    c->logging = r->g.logging;
+    c->cores = r->cores;
+    c->replication = rep;
+    c->seed = v->seed + (uint64_t)rep * EXPERIMENT_SEED_STEP;
+}
+
+int validate_simulate(validate_set *v, const model *m, int replications,
+                      uint64_t seed, sim_error *err)
+{
+    double *makespans;
+    int rc = 0;
+
+    free(v->results);
+    v->results = calloc((size_t)v->nrows * replications, sizeof *v->results);
+    makespans = malloc(sizeof *makespans * replications);
+    if (v->results == NULL || makespans == NULL) {
+        free(makespans);
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    v->replications = replications;
+    v->seed = seed;
+    for (int i = 0; rc == 0 && i < v->nrows; i++) {
+        validate_row *r = &v->rows[i];
+        for (int k = 0; k < replications; k++) {
+            experiment_config c;
+            sim_config cfg;
+            sim_result *res = &v->results[(size_t)i * replications + k];
+            validate_config(v, i, k, &c);
+            memset(&cfg, 0, sizeof cfg);
+            cfg.workload = c.workload;
+            cfg.size = c.size;
+            cfg.executor = c.executor;
+            cfg.workers = c.workers;
+            cfg.logging = c.logging;
+            cfg.cores = c.cores;
+            cfg.seed = c.seed;
+            cfg.model = m;
+            if ((rc = sim_run(&cfg, res, err)) != 0) {
+                char what[sizeof err->message];
+                snprintf(what, sizeof what, "%s", err->message);
+                error_set(err, rc, err->file, err->line, err->column,
+                          "%s %ld %s workers %d logging %s: %s",
+                          sim_workload_name(c.workload), c.size,
+                          sim_executor_name(c.executor), c.workers,
+                          sim_logging_name(c.logging), what);
+                break;
+            }
+            makespans[k] = res->makespan_s;
+        }
+        if (rc == 0) {
+            r->workers_started_sim = v->results[(size_t)i * replications].workers_started;
+            r->predicted_s = median(makespans, replications);
+        }
+    }
+    free(makespans);
+    return rc ? rc : validate_summarize(v, err);
+}
+
+/* 1 when row r belongs to summary (by, value). */
+static int in_summary(const validate_row *r, int by, int value)
+{
+    switch (by) {
+    case VALIDATE_BY_WORKLOAD: return r->g.workload == value;
+    case VALIDATE_BY_EXECUTOR: return r->g.executor == value;
+    case VALIDATE_BY_LOGGING: return r->g.logging == value;
+    }
+    return 1;
+}
+
+static void summarize_one(validate_set *v, double *x, int heldout, int by, int value)
+{
+    validate_summary *s = &v->summaries[v->nsummaries];
+    int n = 0;
+
+    for (int i = 0; i < v->nrows; i++)
+        if (v->rows[i].g.heldout == heldout && in_summary(&v->rows[i], by, value))
+            x[n++] = fabs(v->rows[i].rel_error);
+    if (n == 0)
+        return;
+    v->nsummaries++;
+    s->by = by;
+    s->value = value;
+    s->heldout = heldout;
+    s->n = n;
+    s->median_abs = median(x, n);
+    s->worst_abs = x[n - 1];
+}
+
+static void find_pairs(validate_set *v)
+{
+    v->npairs = 0;
+    for (int i = 0; i < v->nrows; i++) {
+        const validate_row *off = &v->rows[i];
+        if (off->g.logging == LOGGING_ON)
+            continue;
+        for (int j = 0; j < v->nrows; j++) {
+            const validate_row *on = &v->rows[j];
+            validate_pair *p = &v->pairs[v->npairs];
+            if (on->g.logging != LOGGING_ON || on->bundle != off->bundle ||
+                on->g.workload != off->g.workload || on->g.size != off->g.size ||
+                on->g.executor != off->g.executor || on->g.workers != off->g.workers)
+                continue;
+            p->on = j;
+            p->off = i;
+            p->measured = on->g.median_s / off->g.median_s;
+            p->predicted = on->predicted_s / off->predicted_s;
+            p->error = (p->predicted - p->measured) / p->measured;
+            v->npairs++;
+            break;
+        }
+    }
+}
+
+int validate_summarize(validate_set *v, sim_error *err)
+{
+    static const int values[VALIDATE_BY_COUNT] = {
+        [VALIDATE_BY_OVERALL] = 1, [VALIDATE_BY_WORKLOAD] = 3,
+        [VALIDATE_BY_EXECUTOR] = 2, [VALIDATE_BY_LOGGING] = 3};
+    double *x;
+
+    for (int i = 0; i < v->nrows; i++)
+        v->rows[i].rel_error = v->rows[i].predicted_s / v->rows[i].g.median_s - 1;
+    if (v->summaries == NULL)
+        v->summaries = calloc(MAX_SUMMARIES, sizeof *v->summaries);
+    if (v->pairs == NULL && v->nrows > 0)
+        v->pairs = calloc(v->nrows, sizeof *v->pairs);
+    x = malloc(sizeof *x * (v->nrows + 1));
+    if (v->summaries == NULL || (v->nrows > 0 && v->pairs == NULL) || x == NULL) {
+        free(x);
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    v->nsummaries = 0;
+    for (int heldout = 1; heldout >= 0; heldout--)
+        for (int by = 0; by < VALIDATE_BY_COUNT; by++)
+            for (int value = 0; value < values[by]; value++)
+                summarize_one(v, x, heldout, by, by == VALIDATE_BY_OVERALL ? -1 : value);
+    free(x);
+    find_pairs(v);
+    return 0;
+}
+
+const validate_summary *validate_summary_get(const validate_set *v, int heldout,
+                                             int by, int value)
+{
+    for (int i = 0; i < v->nsummaries; i++) {
+        const validate_summary *s = &v->summaries[i];
+        if (s->heldout == heldout && s->by == by && s->value == value)
+            return s;
+    }
+    return NULL;
+}
+
+/* Append to reason, "; "-separated. */
+static void miss(char *reason, size_t size, int *misses, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void miss(char *reason, size_t size, int *misses, const char *fmt, ...)
+{
+    size_t len = strlen(reason);
+    va_list ap;
+
+    if (len + 3 >= size)
+        return;
+    if ((*misses)++ > 0) {
+        snprintf(reason + len, size - len, "; ");
+        len += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(reason + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
+/* The pair whose speedup error is the largest in absolute value, or NULL. */
+static const validate_pair *worst_pair(const validate_set *v)
+{
+    const validate_pair *w = NULL;
+
+    for (int i = 0; i < v->npairs; i++)
+        if (w == NULL || fabs(v->pairs[i].error) > fabs(w->error))
+            w = &v->pairs[i];
+    return w;
+}
+
+int validate_check(const validate_set *v, char *reason, size_t size)
+{
+    const validate_summary *all = validate_summary_get(v, 1, VALIDATE_BY_OVERALL, -1);
+    const validate_pair *p = worst_pair(v);
+    int misses = 0;
+
+    reason[0] = 0;
+    if (all == NULL) {
+        miss(reason, size, &misses, "no held-out configurations");
+    } else {
+        for (int w = 0; w < 3; w++)
+            if (!validate_summary_get(v, 1, VALIDATE_BY_WORKLOAD, w))
+                miss(reason, size, &misses, "no held-out %s configuration",
+                     sim_workload_name(w));
+        for (int x = 0; x < 2; x++)
+            if (!validate_summary_get(v, 1, VALIDATE_BY_EXECUTOR, x))
+                miss(reason, size, &misses, "no held-out %s configuration",
+                     sim_executor_name(x));
+        if (all->median_abs > VALIDATE_TARGET_MEDIAN)
+            miss(reason, size, &misses, "held-out median |relative error| %.1f%% > %.0f%%",
+                 100 * all->median_abs, 100 * VALIDATE_TARGET_MEDIAN);
+        if (all->worst_abs > VALIDATE_TARGET_WORST)
+            miss(reason, size, &misses, "held-out worst |relative error| %.1f%% > %.0f%%",
+                 100 * all->worst_abs, 100 * VALIDATE_TARGET_WORST);
+    }
+    if (p && fabs(p->error) > VALIDATE_TARGET_SPEEDUP) {
+        const validate_row *off = &v->rows[p->off];
+        miss(reason, size, &misses, "logging-%s speedup error %+.1f%% beyond %.0f%% (%s %ld %s "
+             "workers %d)", sim_logging_name(off->g.logging), 100 * p->error,
+             100 * VALIDATE_TARGET_SPEEDUP, sim_workload_name(off->g.workload), off->g.size,
+             sim_executor_name(off->g.executor), off->g.workers);
+    }
+    return misses == 0;
+}
+
+static const char *set_name(int heldout)
+{
+    return heldout ? "held-out" : "fitted";
+}
+
+static void print_summary_line(const validate_set *v, int by, int value, FILE *out)
+{
+    const validate_summary *h = validate_summary_get(v, 1, by, value);
+    const validate_summary *f = validate_summary_get(v, 0, by, value);
+    char label[48];
+
+    if (h == NULL && f == NULL)
+        return;
+    if (by == VALIDATE_BY_OVERALL)
+        snprintf(label, sizeof label, "overall");
+    else
+        snprintf(label, sizeof label, "%s %s",
+                 by == VALIDATE_BY_WORKLOAD ? "workload" :
+                 by == VALIDATE_BY_EXECUTOR ? "executor" : "logging",
+                 by == VALIDATE_BY_WORKLOAD ? sim_workload_name(value) :
+                 by == VALIDATE_BY_EXECUTOR ? sim_executor_name(value) :
+                 sim_logging_name(value));
+    fprintf(out, "%-20s", label);
+    if (h)
+        fprintf(out, " %7d %7.1f%% %7.1f%%", h->n, 100 * h->median_abs, 100 * h->worst_abs);
+    else
+        fprintf(out, " %7s %8s %8s", "-", "-", "-");
+    if (f)
+        fprintf(out, "    %7d %7.1f%% %7.1f%%", f->n, 100 * f->median_abs, 100 * f->worst_abs);
+    else
+        fprintf(out, "    %7s %8s %8s", "-", "-", "-");
+    fputc('\n', out);
+}
+
+static void print_targets(const validate_set *v, FILE *out)
+{
+    const validate_summary *all = validate_summary_get(v, 1, VALIDATE_BY_OVERALL, -1);
+    const validate_pair *p = worst_pair(v);
+    char reason[1024];
+    int met = validate_check(v, reason, sizeof reason);
+
+    fprintf(out, "\ntargets (issue 5; held-out configurations only):\n");
+    if (all) {
+        fprintf(out, "  median |rel_err| <= %.0f%%: %5.1f%%  %s\n", 100 * VALIDATE_TARGET_MEDIAN,
+                100 * all->median_abs, all->median_abs <= VALIDATE_TARGET_MEDIAN ? "met" : "MISSED");
+        fprintf(out, "  worst  |rel_err| <= %.0f%%: %5.1f%%  %s\n", 100 * VALIDATE_TARGET_WORST,
+                100 * all->worst_abs, all->worst_abs <= VALIDATE_TARGET_WORST ? "met" : "MISSED");
+    } else {
+        fprintf(out, "  no held-out configurations: the makespan targets cannot be checked\n");
+    }
+    if (p)
+        fprintf(out, "  logging-off speedup within %.0f%% (%d pairs): worst %+.1f%%  %s\n",
+                100 * VALIDATE_TARGET_SPEEDUP, v->npairs, 100 * p->error,
+                fabs(p->error) <= VALIDATE_TARGET_SPEEDUP ? "met" : "MISSED");
+    else
+        fprintf(out, "  logging-off speedup: no matched pairs, not checked\n");
+    fprintf(out, "  %s%s\n", met ? "all targets met" : "MISSED: ", met ? "" : reason);
+}
+
+void validate_print_table(const validate_set *v, const bundle *bundles, int what_if,
+                          FILE *out)
+{
+    int last = -1;
+
+    for (int i = 0; i < v->nrows; i++) {
+        const validate_row *r = &v->rows[i];
+        char started[16], range[48];
+        if (r->bundle != last) {
+            const bundle *b = &bundles[r->bundle];
+            last = r->bundle;
+            fprintf(out, "%sbundle %s (%s): %d cores, %d runs, %s\n", i ? "\n" : "",
+                    b->name, b->path, b->cores, b->nruns,
+                    b->complete ? "complete" : "INCOMPLETE");
+            fprintf(out, "%-9s %6s %6s %-8s %7s %7s %-7s %4s %11s %-23s %11s %8s  %s\n",
+                    "workload", "size", "tasks", "executor", "workers", "started",
+                    "logging", "runs", "measured_s", "(min..max)", "predicted_s",
+                    "rel_err", "set");
+        }
+        if (r->g.workers_started >= 0)
+            snprintf(started, sizeof started, "%d", r->g.workers_started);
+        else
+            snprintf(started, sizeof started, "-");
+        snprintf(range, sizeof range, "(%.4f..%.4f)", r->g.min_s, r->g.max_s);
+        fprintf(out, "%-9s %6ld %6ld %-8s %7d %7s %-7s %4d %11.4f %-23s %11.4f %+7.1f%%  %s\n",
+                sim_workload_name(r->g.workload), r->g.size, r->g.tasks,
+                sim_executor_name(r->g.executor), r->g.workers, started,
+                sim_logging_name(r->g.logging), r->g.runs, r->g.median_s, range,
+                r->predicted_s, 100 * r->rel_error, set_name(r->g.heldout));
+    }
+    fprintf(out, "\npredicted_s: sim_run on the bundle's cores, median of %d replication%s, "
+                 "seed %llu\n", v->replications,
+            v->replications == 1 ? "" : "s", (unsigned long long)v->seed);
+    fprintf(out, "|rel_err| = |predicted / measured - 1|\n");
+    fprintf(out, "%-20s %25s    %25s\n", "", "held-out (evidence)",
+            "fitted (not evidence)");
+    fprintf(out, "%-20s %7s %8s %8s    %7s %8s %8s\n", "", "configs", "median", "worst",
+            "configs", "median", "worst");
+    print_summary_line(v, VALIDATE_BY_OVERALL, -1, out);
+    for (int w = 0; w < 3; w++)
+        print_summary_line(v, VALIDATE_BY_WORKLOAD, w, out);
+    for (int x = 0; x < 2; x++)
+        print_summary_line(v, VALIDATE_BY_EXECUTOR, x, out);
+    for (int l = 0; l < 3; l++)
+        print_summary_line(v, VALIDATE_BY_LOGGING, l, out);
+    if (v->npairs > 0 || what_if) {
+        fprintf(out, "\nlogging-off what-if: speedup = median makespan with logging on / "
+                     "with it off\n");
+        if (v->npairs == 0)
+            fprintf(out, "no configuration was measured both with logging on and off\n");
+        else
+            fprintf(out, "%-9s %6s %-8s %7s %-7s %-17s %9s %9s %8s\n", "workload", "size",
+                    "executor", "workers", "off", "set (on/off)", "measured",
+                    "predicted", "error");
+        for (int i = 0; i < v->npairs; i++) {
+            const validate_pair *p = &v->pairs[i];
+            const validate_row *on = &v->rows[p->on], *off = &v->rows[p->off];
+            char set[32];
+            snprintf(set, sizeof set, "%s/%s", set_name(on->g.heldout),
+                     set_name(off->g.heldout));
+            fprintf(out, "%-9s %6ld %-8s %7d %-7s %-17s %9.3f %9.3f %+7.1f%%\n",
+                    sim_workload_name(off->g.workload), off->g.size,
+                    sim_executor_name(off->g.executor), off->g.workers,
+                    sim_logging_name(off->g.logging), set, p->measured, p->predicted,
+                    100 * p->error);
+        }
+    }
+    print_targets(v, out);
+}
+
+/* Print obj as one line and free it. Returns 0 or SIM_ENOMEM. */
+static int json_line(json_t *obj, FILE *out, sim_error *err)
+{
+    int rc;
+
+    if (obj == NULL)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    rc = json_dumpf(obj, out, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(17));
+    json_decref(obj);
+    fputc('\n', out);
+    return rc == 0 ? 0 : error_set(err, SIM_EIO, NULL, 0, 0, "cannot write the output");
+}
+
+static const char *by_name(int by)
+{
+    static const char *names[VALIDATE_BY_COUNT] = {"overall", "workload", "executor", "logging"};
+
+    return names[by];
+}
+
+static const char *value_name(int by, int value)
+{
+    switch (by) {
+    case VALIDATE_BY_WORKLOAD: return sim_workload_name(value);
+    case VALIDATE_BY_EXECUTOR: return sim_executor_name(value);
+    case VALIDATE_BY_LOGGING: return sim_logging_name(value);
+    }
+    return "all";
+}
+
+int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
+                        sim_error *err)
+{
+    const validate_summary *all = validate_summary_get(v, 1, VALIDATE_BY_OVERALL, -1);
+    const validate_pair *wp = worst_pair(v);
+    char reason[1024];
+    int rc = 0, met;
+
+    for (int i = 0; rc == 0 && i < v->nrows; i++) {
+        const validate_row *r = &v->rows[i];
+        rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
+                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i}",
+                                 "bundle", bundles[r->bundle].name,
+                                 "workload", sim_workload_name(r->g.workload),
+                                 "size", (json_int_t)r->g.size,
+                                 "tasks", (json_int_t)r->g.tasks,
+                                 "executor", sim_executor_name(r->g.executor),
+                                 "workers", r->g.workers,
+                                 "workers_started", r->g.workers_started,
+                                 "workers_started_sim", r->workers_started_sim,
+                                 "logging", sim_logging_name(r->g.logging),
+                                 "cores", r->cores,
+                                 "held_out", r->g.heldout,
+                                 "runs", r->g.runs,
+                                 "measured_s", r->g.median_s,
+                                 "measured_min_s", r->g.min_s,
+                                 "measured_max_s", r->g.max_s,
+                                 "predicted_s", r->predicted_s,
+                                 "rel_error", r->rel_error,
+                                 "replications", v->replications),
+                       out, err);
+    }
+    for (int i = 0; rc == 0 && i < v->npairs; i++) {
+        const validate_pair *p = &v->pairs[i];
+        const validate_row *on = &v->rows[p->on], *off = &v->rows[p->off];
+        rc = json_line(json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:b, s:b,"
+                                 " s:f, s:f, s:f}",
+                                 "what_if", "logging",
+                                 "bundle", bundles[off->bundle].name,
+                                 "workload", sim_workload_name(off->g.workload),
+                                 "size", (json_int_t)off->g.size,
+                                 "tasks", (json_int_t)off->g.tasks,
+                                 "executor", sim_executor_name(off->g.executor),
+                                 "workers", off->g.workers,
+                                 "logging_off", sim_logging_name(off->g.logging),
+                                 "on_held_out", on->g.heldout,
+                                 "held_out", off->g.heldout,
+                                 "measured_speedup", p->measured,
+                                 "predicted_speedup", p->predicted,
+                                 "error", p->error),
+                       out, err);
+    }
+    for (int i = 0; rc == 0 && i < v->nsummaries; i++) {
+        const validate_summary *s = &v->summaries[i];
+        rc = json_line(json_pack("{s:s, s:s, s:b, s:i, s:f, s:f}",
+                                 "summary", by_name(s->by),
+                                 "value", value_name(s->by, s->value),
+                                 "held_out", s->heldout,
+                                 "configurations", s->n,
+                                 "median_abs_rel_error", s->median_abs,
+                                 "worst_abs_rel_error", s->worst_abs),
+                       out, err);
+    }
+    if (rc == 0 && wp)
+        rc = json_line(json_pack("{s:s, s:i, s:f}", "summary", "what_if_logging",
+                                 "pairs", v->npairs, "worst_abs_error", fabs(wp->error)),
+                       out, err);
+    if (rc != 0)
+        return rc;
+    met = validate_check(v, reason, sizeof reason);
+    return json_line(json_pack("{s:s, s:f, s:f, s:f, s:o, s:o, s:b, s:s}",
+                               "summary", "targets",
+                               "median_target", VALIDATE_TARGET_MEDIAN,
+                               "worst_target", VALIDATE_TARGET_WORST,
+                               "speedup_target", VALIDATE_TARGET_SPEEDUP,
+                               "held_out_median_abs_rel_error",
+                               all ? json_real(all->median_abs) : json_null(),
+                               "held_out_worst_abs_rel_error",
+                               all ? json_real(all->worst_abs) : json_null(),
+                               "met", met, "reason", reason),
+                     out, err);
+}
+
+void validate_free(validate_set *v)
+{
+    if (v == NULL)
+        return;
+    free(v->rows);
+    free(v->results);
+    free(v->summaries);
+    free(v->pairs);
+    free(v);
+}

@@ -1,0 +1,127 @@
+/*
+** Validation of a model against real Parsl: every measured configuration
+** of one or more trace bundles (grouped by group.c: the median of the
+** repetitions and their range) is simulated with sim_run on the bundle
+** machine's cores, and the prediction compared with the measurement as a
+** relative error, predicted / measured - 1. Errors are summarized apart
+** for held-out configurations (the evidence) and fitted ones (the
+** calibration set, which the fit was tuned to reproduce), by workload, by
+** executor and by logging state. The logging-off what-if pairs each
+** configuration measured with logging on with the same one measured with
+** logging off (or off_all) and compares the measured speedup with the
+** predicted one. This is the last step of the data flow's calibration
+** loop: `sim validate` (sim/cmd_validate.c) wires it; docs/validate.md
+** describes the output and the targets.
+*/
+#ifndef SIM_VALIDATE_H
+#define SIM_VALIDATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../models/model.h"
+#include "../sim/error.h"
+#include "../sim/experiment.h"
+#include "../sim/sim.h"
+#include "bundle.h"
+#include "group.h"
+
+/* The targets of issue 5, over held-out configurations. */
+#define VALIDATE_TARGET_MEDIAN 0.10   /* median |relative error| at most */
+#define VALIDATE_TARGET_WORST 0.25    /* worst |relative error| at most */
+#define VALIDATE_TARGET_SPEEDUP 0.15  /* |speedup error| of every logging-off pair at most */
+
+typedef struct validate_row {
+    run_group g;             /* the measured configuration */
+    int bundle;              /* index of its bundle in the caller's array */
+    int cores;               /* cores simulated: its bundle's machine */
+    int workers_started_sim; /* workers the simulator started */
+    double predicted_s;      /* median simulated makespan over the replications */
+    double rel_error;        /* predicted_s / g.median_s - 1 */
+} validate_row;
+
+/* What a summary groups its configurations by. */
+enum validate_by {
+    VALIDATE_BY_OVERALL,     /* all configurations of the set */
+    VALIDATE_BY_WORKLOAD,    /* value: enum sim_workload */
+    VALIDATE_BY_EXECUTOR,    /* value: enum sim_executor */
+    VALIDATE_BY_LOGGING,     /* value: enum sim_logging */
+    VALIDATE_BY_COUNT
+};
+
+typedef struct validate_summary {
+    int by;                  /* enum validate_by */
+    int value;               /* the workload, executor or logging; -1 for overall */
+    int heldout;             /* 1: held-out configurations, 0: fitted ones */
+    int n;                   /* configurations summarized, >= 1 */
+    double median_abs;       /* median |rel_error| (mean of the middle two for even n) */
+    double worst_abs;        /* largest |rel_error| */
+} validate_summary;
+
+typedef struct validate_pair {
+    int on;                  /* row measured with logging on */
+    int off;                 /* the same configuration with logging off or off_all */
+    double measured;         /* speedup measured: median on / median off */
+    double predicted;        /* speedup predicted: predicted on / predicted off */
+    double error;            /* (predicted - measured) / measured */
+} validate_pair;
+
+typedef struct validate_set {
+    validate_row *rows;      /* [nrows], bundle by bundle in runs.csv order; owned */
+    int nrows;
+    sim_result *results;     /* [nrows * replications], row-major; owned */
+    int replications;        /* simulations per configuration, >= 1 */
+    uint64_t seed;           /* replication r runs with seed + r * EXPERIMENT_SEED_STEP */
+    validate_summary *summaries; /* held-out ones first, then fitted; owned */
+    int nsummaries;
+    validate_pair *pairs;    /* logging-off what-if pairs, in row order; owned */
+    int npairs;
+} validate_set;
+
+/* Group the usable runs of each of nb bundles into the rows of a new set
+** (nothing simulated yet). Returns 0 with *out set (free it with
+** validate_free), SIM_EINPUT when no bundle has a usable run (naming the
+** first bundle), or SIM_ENOMEM; *out is NULL on failure. */
+int validate_new(validate_set **out, const bundle *bundles, int nb, sim_error *err);
+
+/* Simulate every row replications times (seeds as in validate_set) with
+** model m, fill the predictions and relative errors, then summarize
+** (validate_summarize). Returns 0, or sim_run's SIM_EINPUT / SIM_ENOMEM
+** with err naming the configuration; the set is then not summarized. */
+int validate_simulate(validate_set *v, const model *m, int replications,
+                      uint64_t seed, sim_error *err);
+
+/* Recompute the relative errors, summaries and what-if pairs from the
+** rows' measured and predicted makespans. Returns 0 or SIM_ENOMEM. */
+int validate_summarize(validate_set *v, sim_error *err);
+
+/* The summary of set heldout, by by and value (-1 for overall), or NULL
+** when the set has no such configuration. */
+const validate_summary *validate_summary_get(const validate_set *v, int heldout,
+                                             int by, int value);
+
+/* The configuration of row's replication rep as sim run stores it. */
+void validate_config(const validate_set *v, int row, int rep, experiment_config *c);
+
+/* Check the targets (VALIDATE_TARGET_*) over held-out configurations:
+** they exist for all three workloads and both executors, their median and
+** worst |relative error| are within bounds, and every what-if pair's
+** speedup error is. Returns 1 when met; 0 with a one-line reason (every
+** miss, "; "-separated) in reason otherwise. */
+int validate_check(const validate_set *v, char *reason, size_t size);
+
+/* Print the aligned table, the summaries, the what-if pairs (when there
+** are any, or always when what_if is 1) and the targets to out. */
+void validate_print_table(const validate_set *v, const bundle *bundles, int what_if,
+                          FILE *out);
+
+/* Print one JSON object per line (jansson): a row per configuration, a
+** {"what_if": "logging", ...} per pair, then {"summary": ...} objects.
+** Returns 0, or SIM_ENOMEM / SIM_EIO. */
+int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
+                        sim_error *err);
+
+/* Free the set. NULL is a no-op. */
+void validate_free(validate_set *v);
+
+#endif
