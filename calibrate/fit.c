@@ -232,9 +232,13 @@ static void structure(model *m, fit_report *rep, const spans *sp, const model *s
         from_start(m, rep, start, STAGE_INTERCHANGE_RESULT);
         from_start(m, rep, start, STAGE_MANAGER_RESULT);
     }
-    /* No log marks these: the app body in a pool thread, one dependency
-    ** check, one done future's result. */
-    from_start(m, rep, start, STAGE_EXECUTE_THREADS);
+    /* No log marks these: the app body in a pool thread (seen only as a
+    ** gap in the chain), one dependency check, one done future's result. */
+    s = spans_get(sp, STAGE_EXECUTE_THREADS);
+    if (s.n > 0)
+        from_span(m, rep, STAGE_EXECUTE_THREADS, s, 0, "chain: launched to exec_done");
+    else
+        from_start(m, rep, start, STAGE_EXECUTE_THREADS);
     from_micro(m, rep, start, STAGE_DEP_CHECK, b ? b->future_done_s : -1, "future_done");
     from_micro(m, rep, start, STAGE_COLLECT, b ? b->future_result_s : -1, "future_result_done");
     if (b && b->thread_start_s > 0)

@@ -226,6 +226,12 @@ static int on_record(void *ud, const parsllog_record *rec)
                 stage = STAGE_JOIN_COMPLETE;
             else if (rec->role == PLOG_ROLE_RESULT)
                 stage = STAGE_RESULT_RECEIVE;   /* receive + complete: split by fit.c */
+            /* A pool worker's exec_done, one task at a time in the chain:
+            ** the app ran between the launch thread's "launched" and here. */
+            if (stage == STAGE_COMPLETE && rec->role == PLOG_ROLE_TPE_WORKER && st->chain &&
+                st->task && st->task[rec->task - r->task_first].launched > 0)
+                rc = add(st->sp, STAGE_EXECUTE_THREADS,
+                         rec->time - st->task[rec->task - r->task_first].launched, 0);
             open_at(o, stage, rec->task, rec->time);
             if (stage == STAGE_RESULT_RECEIVE && o->pending_recv > 0) {
                 o->start = o->pending_recv;
@@ -293,10 +299,11 @@ int spans_add_log(spans *sp, const char *dir, const bundle_run *r, sim_error *er
     st->run = r;
     st->chain = r->workload == WORKLOAD_INCREMENT;
     st->ntasks = r->task_last - r->task_first + 1;
-    if (r->executor == EXECUTOR_HTEX && st->ntasks <= 100000000 / 8)
+    if (st->ntasks <= 100000000 / 8)
         st->task = calloc(st->ntasks, sizeof *st->task);
     rc = read_log(p, st, path, err);
-    for (size_t g = 0; rc == 0 && st->task && g < sizeof worker_globs / sizeof worker_globs[0]; g++) {
+    for (size_t g = 0; rc == 0 && st->task && r->executor == EXECUTOR_HTEX &&
+                       g < sizeof worker_globs / sizeof worker_globs[0]; g++) {
         glob_t found;
         snprintf(path, sizeof path, worker_globs[g], dir);
         if (glob(path, 0, NULL, &found) != 0)
