@@ -18,7 +18,8 @@
     SUITE(results) \
     SUITE(pyinstrument) \
     SUITE(parsllog) \
-    SUITE(tracestore)
+    SUITE(tracestore) \
+    SUITE(validate)
 
 #define SUITE(name) Suite *name##_suite(void);
 SIM_SUITES

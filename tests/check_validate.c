@@ -1,0 +1,368 @@
+/*
+** Tests of validation (calibrate/validate.c) and the run grouping it shares
+** with the fit (calibrate/group.c), on a synthetic trace bundle written to
+** a temporary folder: the grouping (median of the repetitions, their range,
+** which runs count, the held-out split), predictions by a model built here
+** against sim_run directly, the summaries and the what-if pairs with
+** predictions set by hand so every number is known, and the targets.
+*/
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../calibrate/bundle.h"
+#include "../calibrate/group.h"
+#include "../calibrate/validate.h"
+#include "../sim/sim.h"
+#include "suites.h"
+
+#define TOL 1e-12
+
+static char dir[64];
+
+static const char manifest[] =
+    "{\"complete\": true, \"machine\": {\"cores\": 2, \"cpu_model\": \"x\"},\n"
+    " \"versions\": {\"parsl\": \"2026.10.26\", \"python\": \"3.11.7\"}}\n";
+
+/* Six configurations in runs.csv order (repetition-major, as the harness
+** writes): double 10 threads on (3 usable reps, and a failed, a profiled
+** and a monitored one that do not count), the same with logging off (2
+** reps), increment htex held out, fibonacci threads held out (2 reps),
+** double 30 threads held out, and double 20 htex with one calibration and
+** one held-out rep (so not held out). */
+static const char runs[] =
+    "run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,"
+    "role,profile,monitoring,status,makespan_s\n"
+    "a0,double,10,10,threads,4,4,on,0,calibration,0,0,ok,0.3\n"
+    "b0,double,10,10,threads,4,4,off,0,calibration,0,0,ok,0.05\n"
+    "c0,increment,11,10,htex,2,2,on,0,heldout,0,0,ok,0.4\n"
+    "d0,fibonacci,3,10,threads,4,3,on,0,heldout,0,0,ok,0.5\n"
+    "e0,double,30,30,threads,4,4,on,0,heldout,0,0,ok,0.25\n"
+    "m0,double,20,20,htex,2,2,on,0,calibration,0,0,ok,0.8\n"
+    "a1,double,10,10,threads,4,4,on,1,calibration,0,0,ok,0.1\n"
+    "b1,double,10,10,threads,4,4,off,1,calibration,0,0,ok,0.07\n"
+    "d1,fibonacci,3,10,threads,4,4,on,1,heldout,0,0,ok,0.7\n"
+    "m1,double,20,20,htex,2,2,on,1,heldout,0,0,ok,0.6\n"
+    "a2,double,10,10,threads,4,4,on,2,calibration,0,0,ok,0.2\n"
+    "x2,double,10,10,threads,4,4,on,2,calibration,0,0,failed,\n"
+    "p2,double,10,10,threads,4,4,on,2,calibration,1,0,ok,9.0\n"
+    "q2,double,10,10,threads,4,4,on,2,calibration,0,1,ok,9.0\n";
+
+static void write_file(const char *name, const char *text)
+{
+    char path[128];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void load(bundle *b, const char *csv)
+{
+    sim_error err;
+
+    snprintf(dir, sizeof dir, "/tmp/sim_check_validate_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_file("manifest.json", manifest);
+    write_file("runs.csv", csv);
+    ck_assert_int_eq(bundle_load(b, dir, &err), 0);
+}
+
+static void unload(bundle *b)
+{
+    char path[128];
+
+    bundle_release(b);
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Constant costs, or lognormal ones with cv 0.3, on 2 cores. */
+static void test_model(model *m, int lognormal)
+{
+    memset(m, 0, sizeof *m);
+    strcpy(m->name, "test");
+    m->machine_cores = 2;
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        m->stage[i].dist = lognormal ? DIST_LOGNORMAL : DIST_CONSTANT;
+        m->stage[i].cv = lognormal ? 0.3 : 0;
+        m->stage[i].mean_s = (5 + i) * 1e-6;
+        m->stage[i].records = 2;
+    }
+    m->record_enabled_s = 10e-6;
+    m->record_io_s = 4e-6;
+    m->record_disabled_s = 0.5e-6;
+    m->join_pool_threads = 10;
+    m->gil_switch_interval_s = 0.005;
+    m->htex_cores_per_worker = 1;
+}
+
+START_TEST(test_group_runs)
+{
+    bundle b;
+    run_group *g;
+    sim_error err;
+    int n;
+
+    load(&b, runs);
+    ck_assert_int_eq(group_runs(&b, 1, GROUP_ALL, &g, &n, &err), 0);
+    ck_assert_int_eq(n, 6);
+    ck_assert_int_eq(g[0].workload, WORKLOAD_DOUBLE);
+    ck_assert_int_eq(g[0].size, 10);
+    ck_assert_int_eq(g[0].logging, LOGGING_ON);
+    ck_assert_int_eq(g[0].runs, 3);             /* failed, profiled, monitored left out */
+    ck_assert_double_eq_tol(g[0].median_s, 0.2, TOL);
+    ck_assert_double_eq_tol(g[0].min_s, 0.1, TOL);
+    ck_assert_double_eq_tol(g[0].max_s, 0.3, TOL);
+    ck_assert_int_eq(g[0].heldout, 0);
+    ck_assert_int_eq(g[1].logging, LOGGING_OFF);
+    ck_assert_int_eq(g[1].runs, 2);
+    ck_assert_double_eq_tol(g[1].median_s, 0.06, TOL);   /* mean of the middle two */
+    ck_assert_double_eq_tol(g[1].min_s, 0.05, TOL);
+    ck_assert_double_eq_tol(g[1].max_s, 0.07, TOL);
+    ck_assert_int_eq(g[2].workload, WORKLOAD_INCREMENT);
+    ck_assert_int_eq(g[2].executor, EXECUTOR_HTEX);
+    ck_assert_int_eq(g[2].heldout, 1);
+    ck_assert_int_eq(g[3].workload, WORKLOAD_FIBONACCI);
+    ck_assert_int_eq(g[3].workers_started, 4);  /* the most any rep started */
+    ck_assert_double_eq_tol(g[3].median_s, 0.6, TOL);
+    ck_assert_int_eq(g[4].heldout, 1);
+    ck_assert_int_eq(g[5].runs, 2);
+    ck_assert_int_eq(g[5].heldout, 0);          /* one calibration rep: not held out */
+    ck_assert_double_eq_tol(g[5].median_s, 0.7, TOL);
+    free(g);
+
+    ck_assert_int_eq(group_runs(&b, 1, GROUP_CALIBRATION, &g, &n, &err), 0);
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(g[2].size, 20);
+    ck_assert_int_eq(g[2].runs, 1);
+    ck_assert_double_eq_tol(g[2].median_s, 0.8, TOL);
+    free(g);
+
+    ck_assert_int_eq(group_runs(&b, 1, GROUP_HELDOUT, &g, &n, &err), 0);
+    ck_assert_int_eq(n, 4);
+    ck_assert_double_eq_tol(g[3].median_s, 0.6, TOL);
+    ck_assert_int_eq(g[3].heldout, 1);
+    free(g);
+    unload(&b);
+}
+END_TEST
+
+/* Every prediction is sim_run's makespan on the bundle's cores; with
+** replications it is their median, and results keep every one. */
+START_TEST(test_predictions_are_sim_run)
+{
+    bundle b;
+    model m;
+    validate_set *v;
+    sim_error err;
+
+    load(&b, runs);
+    for (int lognormal = 0; lognormal < 2; lognormal++) {
+        test_model(&m, lognormal);
+        ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+        ck_assert_int_eq(v->nrows, 6);
+        ck_assert_int_eq(validate_simulate(v, &m, 3, 7, &err), 0);
+        for (int i = 0; i < v->nrows; i++) {
+            validate_row *r = &v->rows[i];
+            double x[3];
+            for (int k = 0; k < 3; k++) {
+                experiment_config c;
+                sim_config cfg;
+                sim_result res;
+                validate_config(v, i, k, &c);
+                ck_assert_uint_eq(c.seed, 7 + (uint64_t)k * EXPERIMENT_SEED_STEP);
+                ck_assert_int_eq(c.cores, 2);
+                ck_assert_int_eq(c.replication, k);
+                memset(&cfg, 0, sizeof cfg);
+                cfg.workload = r->g.workload;
+                cfg.size = r->g.size;
+                cfg.executor = r->g.executor;
+                cfg.workers = r->g.workers;
+                cfg.logging = r->g.logging;
+                cfg.cores = 2;
+                cfg.seed = c.seed;
+                cfg.model = &m;
+                ck_assert_int_eq(sim_run(&cfg, &res, &err), 0);
+                ck_assert_double_eq(v->results[i * 3 + k].makespan_s, res.makespan_s);
+                x[k] = res.makespan_s;
+            }
+            /* the median of three: sort them */
+            for (int a = 0; a < 2; a++)
+                for (int c = 0; c < 2 - a; c++)
+                    if (x[c] > x[c + 1]) {
+                        double t = x[c];
+                        x[c] = x[c + 1];
+                        x[c + 1] = t;
+                    }
+            ck_assert_double_eq(r->predicted_s, x[1]);
+            ck_assert_double_eq(r->rel_error, r->predicted_s / r->g.median_s - 1);
+            if (!lognormal)
+                ck_assert_double_eq(x[0], x[2]);   /* constant costs: seeds do not matter */
+            else
+                ck_assert(x[0] < x[2]);            /* they do */
+        }
+        validate_free(v);
+    }
+    unload(&b);
+}
+END_TEST
+
+/* Predictions set by hand: relative errors +0.1, -0.2 (fitted, threads),
+** +0.05, -0.05, -0.2 (held out), +0.3 (fitted, htex). */
+static void set_predictions(validate_set *v)
+{
+    static const double pred[6] = {0.22, 0.048, 0.42, 0.57, 0.2, 0.91};
+    sim_error err;
+
+    for (int i = 0; i < 6; i++)
+        v->rows[i].predicted_s = pred[i];
+    ck_assert_int_eq(validate_summarize(v, &err), 0);
+}
+
+START_TEST(test_summaries)
+{
+    bundle b;
+    validate_set *v;
+    const validate_summary *s;
+    sim_error err;
+
+    load(&b, runs);
+    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    set_predictions(v);
+    ck_assert_double_eq_tol(v->rows[0].rel_error, 0.1, TOL);
+    ck_assert_double_eq_tol(v->rows[1].rel_error, -0.2, TOL);
+    ck_assert_double_eq_tol(v->rows[4].rel_error, -0.2, TOL);
+    ck_assert_double_eq_tol(v->rows[5].rel_error, 0.3, TOL);
+
+    s = validate_summary_get(v, 1, VALIDATE_BY_OVERALL, -1);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(s->n, 3);
+    ck_assert_double_eq_tol(s->median_abs, 0.05, TOL);
+    ck_assert_double_eq_tol(s->worst_abs, 0.2, TOL);
+    s = validate_summary_get(v, 0, VALIDATE_BY_OVERALL, -1);
+    ck_assert_int_eq(s->n, 3);
+    ck_assert_double_eq_tol(s->median_abs, 0.2, TOL);
+    ck_assert_double_eq_tol(s->worst_abs, 0.3, TOL);
+    s = validate_summary_get(v, 0, VALIDATE_BY_EXECUTOR, EXECUTOR_THREADS);
+    ck_assert_int_eq(s->n, 2);
+    ck_assert_double_eq_tol(s->median_abs, 0.15, TOL);   /* mean of the middle two */
+    s = validate_summary_get(v, 1, VALIDATE_BY_WORKLOAD, WORKLOAD_DOUBLE);
+    ck_assert_int_eq(s->n, 1);
+    ck_assert_double_eq_tol(s->worst_abs, 0.2, TOL);
+    s = validate_summary_get(v, 0, VALIDATE_BY_LOGGING, LOGGING_OFF);
+    ck_assert_int_eq(s->n, 1);
+    ck_assert_double_eq_tol(s->median_abs, 0.2, TOL);
+    ck_assert_ptr_null(validate_summary_get(v, 1, VALIDATE_BY_LOGGING, LOGGING_OFF));
+    ck_assert_ptr_null(validate_summary_get(v, 0, VALIDATE_BY_WORKLOAD, WORKLOAD_FIBONACCI));
+    /* 2 sets x overall, held out: 3 workloads, 2 executors, on; fitted:
+    ** double, 2 executors, on and off */
+    ck_assert_int_eq(v->nsummaries, 2 + 6 + 5);
+    validate_free(v);
+    unload(&b);
+}
+END_TEST
+
+START_TEST(test_what_if_pairs)
+{
+    bundle b;
+    validate_set *v;
+    sim_error err;
+
+    load(&b, runs);
+    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    set_predictions(v);
+    ck_assert_int_eq(v->npairs, 1);   /* only double 10 threads 4 has on and off */
+    ck_assert_int_eq(v->pairs[0].on, 0);
+    ck_assert_int_eq(v->pairs[0].off, 1);
+    ck_assert_double_eq_tol(v->pairs[0].measured, 0.2 / 0.06, TOL);
+    ck_assert_double_eq_tol(v->pairs[0].predicted, 0.22 / 0.048, TOL);
+    ck_assert_double_eq_tol(v->pairs[0].error, (0.22 / 0.048) / (0.2 / 0.06) - 1, TOL);
+    validate_free(v);
+    unload(&b);
+}
+END_TEST
+
+START_TEST(test_check_targets)
+{
+    bundle b;
+    validate_set *v;
+    sim_error err;
+    char reason[512];
+
+    load(&b, runs);
+    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    set_predictions(v);
+    /* makespans within the targets, the speedup 37.5% off */
+    ck_assert_int_eq(validate_check(v, reason, sizeof reason), 0);
+    ck_assert_str_eq(reason, "logging-off speedup error +37.5% beyond 15% (double 10 threads "
+                             "workers 4)");
+    v->rows[1].predicted_s = 0.066;   /* the speedup exact */
+    ck_assert_int_eq(validate_summarize(v, &err), 0);
+    ck_assert_int_eq(validate_check(v, reason, sizeof reason), 1);
+    ck_assert_str_eq(reason, "");
+    v->rows[4].predicted_s = 0.25 * 1.3;
+    v->rows[3].predicted_s = 0.6 * 1.15;
+    ck_assert_int_eq(validate_summarize(v, &err), 0);
+    ck_assert_int_eq(validate_check(v, reason, sizeof reason), 0);
+    ck_assert_str_eq(reason, "held-out median |relative error| 15.0% > 10%; "
+                             "held-out worst |relative error| 30.0% > 25%");
+    validate_free(v);
+    unload(&b);
+
+    /* no held-out double or htex configuration */
+    load(&b, "run_id,workload,size,tasks,executor,workers_requested,logging,role,status,makespan_s\n"
+             "a,increment,11,10,threads,4,on,heldout,ok,0.1\n"
+             "b,fibonacci,3,10,threads,4,on,heldout,ok,0.1\n"
+             "c,double,10,10,htex,4,on,calibration,ok,0.1\n");
+    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    for (int i = 0; i < v->nrows; i++)
+        v->rows[i].predicted_s = v->rows[i].g.median_s;
+    ck_assert_int_eq(validate_summarize(v, &err), 0);
+    ck_assert_int_eq(validate_check(v, reason, sizeof reason), 0);
+    ck_assert_str_eq(reason, "no held-out double configuration; no held-out htex configuration");
+    validate_free(v);
+    unload(&b);
+}
+END_TEST
+
+START_TEST(test_nothing_to_validate)
+{
+    bundle b;
+    validate_set *v = (validate_set *)&b;
+    sim_error err;
+
+    load(&b, "run_id,workload,size,tasks,executor,workers_requested,logging,status,makespan_s\n"
+             "a,double,10,10,threads,4,on,failed,\n"
+             "b,double,10,10,threads,4,on,timeout,\n");
+    ck_assert_int_eq(validate_new(&v, &b, 1, &err), SIM_EINPUT);
+    ck_assert_ptr_null(v);
+    ck_assert_str_eq(err.file, dir);
+    ck_assert_ptr_nonnull(strstr(err.message, "nothing to validate"));
+    unload(&b);
+}
+END_TEST
+
+Suite *validate_suite(void)
+{
+    Suite *s = suite_create("validate");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, test_group_runs);
+    tcase_add_test(tc, test_predictions_are_sim_run);
+    tcase_add_test(tc, test_summaries);
+    tcase_add_test(tc, test_what_if_pairs);
+    tcase_add_test(tc, test_check_targets);
+    tcase_add_test(tc, test_nothing_to_validate);
+    suite_add_tcase(s, tc);
+    return s;
+}
