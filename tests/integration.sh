@@ -172,5 +172,62 @@ contains "$TMP/err" "badlog/parsl.log:1" "unknown log format names file and line
 [ "$(cat "$TMP/keep.yaml")" = kept ] && ok || bad "a failed calibrate touched the model file"
 [ ! -e "$TMP/keep.yaml.tmp" ] && ok || bad "a failed calibrate left a temporary file"
 
+# --- sim validate ------------------------------------------------------------
+# A synthetic bundle: two calibration configurations (one with logging on
+# and off), held-out threads configurations of every workload, no held-out
+# htex one (so --check must fail whatever the model).
+mkdir -p "$TMP/vb"
+printf '%s\n' '{"complete": true, "machine": {"cores": 2, "cpu_model": "x", "host_id": "h"},' \
+    ' "versions": {"parsl": "2026.10.26", "python": "3.11.7"}}' >"$TMP/vb/manifest.json"
+cat >"$TMP/vb/runs.csv" <<'EOF'
+run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,role,profile,monitoring,status,makespan_s
+a0,double,100,100,threads,4,4,on,0,calibration,0,0,ok,0.25
+b0,double,100,100,threads,4,4,off,0,calibration,0,0,ok,0.125
+c0,increment,101,100,threads,4,4,on,0,heldout,0,0,ok,0.06
+d0,fibonacci,8,134,threads,4,4,on,0,heldout,0,0,ok,0.08
+e0,double,300,300,threads,4,4,on,0,heldout,0,0,ok,0.15
+h0,double,100,100,htex,2,2,on,0,calibration,0,0,ok,0.2
+a1,double,100,100,threads,4,4,on,1,calibration,0,0,ok,0.75
+b1,double,100,100,threads,4,4,off,1,calibration,0,0,failed,
+p1,double,100,100,threads,4,4,on,1,calibration,1,0,ok,9.9
+EOF
+run 0 "sim validate --help" "$SIM" validate --help
+contains "$TMP/out" "usage: sim validate" "validate --help"
+run 2 "validate without a bundle" "$SIM" validate --no-db
+run 2 "validate unknown what-if" "$SIM" validate --what-if cores --no-db "$TMP/vb"
+run 2 "validate unknown format" "$SIM" validate --format csv --no-db "$TMP/vb"
+run 0 "validate a synthetic bundle" "$SIM" validate --no-db "$TMP/vb"
+contains "$TMP/out" "predicted_s" "validate table header"
+contains "$TMP/out" "(0.2500..0.7500)" "validate table shows the repetitions' range"
+contains "$TMP/out" "held-out (evidence)" "validate summaries label the held-out set"
+contains "$TMP/out" "fitted (not evidence)" "validate summaries label the fitted set"
+contains "$TMP/out" "logging-off what-if" "validate prints the what-if when pairs exist"
+contains "$TMP/out" "no held-out htex configuration" "validate names the missed target"
+contains "$TMP/err" "model: models/default.yaml" "validate uses the default model"
+run 0 "validate as JSON, stored" "$SIM" validate --format json --replications 2 --db "$TMP/v.db" "$TMP/vb"
+[ "$(json_count "$TMP/out" 'has("rel_error")')" -eq 6 ] && ok || bad "validate JSON: 6 configuration lines"
+[ "$(json_count "$TMP/out" 'has("rel_error") and .held_out == true')" -eq 3 ] && ok || bad "validate JSON: 3 held out"
+[ "$(json_count "$TMP/out" '.workload == "double" and .size == 100 and .executor == "threads" and .logging == "on" and .runs == 2 and .measured_s == 0.5 and .measured_min_s == 0.25 and .measured_max_s == 0.75')" -eq 1 ] && ok || bad "validate JSON: median and range of the repetitions"
+[ "$(json_count "$TMP/out" '.what_if == "logging" and .measured_speedup == 4')" -eq 1 ] && ok || bad "validate JSON: the what-if pair"
+[ "$(json_count "$TMP/out" '.summary == "overall"')" -eq 2 ] && ok || bad "validate JSON: overall summaries for both sets"
+[ "$(json_count "$TMP/out" '.summary == "targets" and .met == false')" -eq 1 ] && ok || bad "validate JSON: targets summary"
+if command -v sqlite3 >/dev/null 2>&1; then
+    [ "$(sqlite3 "$TMP/v.db" "SELECT count(*) FROM experiments WHERE name = 'validate:vb'")" -eq 1 ] && ok || bad "validate experiment row"
+    [ "$(sqlite3 "$TMP/v.db" 'SELECT count(*) FROM configurations')" -eq 12 ] && ok || bad "validate stores 6 configurations x 2 replications"
+fi
+run 1 "validate --check" "$SIM" validate --check --no-db "$TMP/vb"
+contains "$TMP/err" "sim: error: validation targets missed: " "validate --check reason"
+[ "$(grep -c . "$TMP/err")" -eq 2 ] && ok || bad "validate --check: the model line and one reason line"
+run 1 "validate a missing bundle" "$SIM" validate --db "$TMP/vbad.db" "$TMP/none"
+contains "$TMP/err" "sim: error: $TMP/none: not a trace bundle (no manifest.json)" "missing bundle message"
+mkdir -p "$TMP/vm"
+cp "$TMP/vb/manifest.json" "$TMP/vm/"
+printf 'run_id,workload,size,tasks,executor,workers_requested,logging,status,makespan_s\na,double,10,10,threads,4,on,ok\n' >"$TMP/vm/runs.csv"
+run 1 "validate a malformed bundle" "$SIM" validate --db "$TMP/vbad.db" "$TMP/vb" "$TMP/vm"
+contains "$TMP/err" "sim: error: $TMP/vm/runs.csv:2:1: 8 fields where the header has 9" "malformed bundle names file and line"
+run 1 "validate with a missing model" "$SIM" validate --model "$TMP/none.yaml" --db "$TMP/vbad.db" "$TMP/vb"
+[ ! -e "$TMP/vbad.db" ] && ok || bad "a failed validate created its database"
+[ ! -s "$TMP/out" ] && ok || bad "a failed validate printed rows"
+
 echo "integration: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
