@@ -220,10 +220,16 @@ int cmd_validate(int argc, char **argv)
         goto done;
     }
     for (int i = optind; i < argc; i++) {
-        if ((rc = bundle_load(&bundles[nb], argv[i], &err)) != 0)
+        char dir[512];
+        size_t len = strlen(argv[i]);
+        /* traces/bundles/X/ (a shell glob's) is traces/bundles/X: its name is X */
+        while (len > 1 && argv[i][len - 1] == '/')
+            len--;
+        snprintf(dir, sizeof dir, "%.*s", (int)len, argv[i]);
+        if ((rc = bundle_load(&bundles[nb], dir, &err)) != 0)
             goto done;
         if (!bundles[nb].complete)
-            fprintf(stderr, "sim: warning: bundle '%s' is marked incomplete\n", argv[i]);
+            fprintf(stderr, "sim: warning: bundle '%s' is marked incomplete\n", dir);
         nb++;
     }
     if ((rc = model_load(m, o.model, &err)) != 0)
