@@ -150,7 +150,7 @@ static int bundle_experiment(experiment *e, const bundle *b, const struct valida
     FILE *f, *mem;
 
     memset(e, 0, sizeof *e);
-    snprintf(e->name, sizeof e->name, "validate:%s", b->name);
+    snprintf(e->name, sizeof e->name, "validate:%.*s", (int)sizeof e->name - 10, b->name);
     snprintf(e->path, sizeof e->path, "%s", b->path);
     e->seed = o->seed;
     e->replications = (int)o->replications;
