@@ -8,6 +8,7 @@
 #   make san        the unit and integration tests under ASan + UBSan
 #   make install    put sim on the PATH (PREFIX=/usr/local)
 #   make trace      capture a real Parsl trace bundle (traces/trace.mk)
+#   make notebooks  run the logging_off sweep, execute the notebooks (notebooks/notebooks.mk)
 
 PKGS     := gsl yaml-0.1 sqlite3 jansson zlib
 CC       ?= cc
@@ -95,4 +96,5 @@ clean:
 	rm -rf build
 
 -include traces/trace.mk
+-include notebooks/notebooks.mk
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
