@@ -139,7 +139,7 @@ static int read_runs(bundle *b, const char *path, sim_error *err)
     char *line = NULL, *field[MAX_FIELDS];
     size_t cap = 0;
     ssize_t len;
-    int at[C_COUNT], nheader = 0, lineno = 0, bad, n, rc = 0, capacity = 0;
+    int at[C_COUNT], nheader = 0, lineno = 0, bad = 0, n, rc = 0, capacity = 0;
 
     if (f == NULL)
         return error_set(err, SIM_EIO, path, 0, 0, "cannot open: %m");

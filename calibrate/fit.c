@@ -378,7 +378,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start
         snprintf(out->python_version, sizeof out->python_version, "%s", bundles[0].python_version);
         snprintf(out->name, sizeof out->name, "%s", bundles[0].host);
         snprintf(out->provenance, sizeof out->provenance,
-                 "sim calibrate on %s from %d bundle(s), first %s (%d calibration "
+                 "sim calibrate on %s from %d bundle(s), first %.300s (%d calibration "
                  "configurations, %d held-out runs unused); R^2 of log makespans %.3f",
                  when, nb, bundles[0].path, rep->nconfigs, rep->heldout_runs, rep->r2);
     }

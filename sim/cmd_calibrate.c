@@ -120,7 +120,7 @@ static int store_bundle(tracestore *ts, const bundle *b, sim_error *err)
         int64_t id;
         memset(&run, 0, sizeof run);
         snprintf(run.bundle, sizeof run.bundle, "%s", b->name);
-        snprintf(run.name, sizeof run.name, "%s", r->id);
+        snprintf(run.name, sizeof run.name, "%.*s", (int)sizeof run.name - 1, r->id);
         snprintf(run.workload, sizeof run.workload, "%s", sim_workload_name(r->workload));
         run.size = r->size;
         run.tasks = r->tasks;
