@@ -24,9 +24,9 @@ RUN_COLUMNS = [
     'run_id', 'group', 'workload', 'size', 'tasks', 'executor',
     'workers_requested', 'workers_started', 'workers_started_log', 'logging',
     'rep', 'role', 'profile', 'monitoring', 'status', 'makespan_s',
-    'tasks_per_s', 'import_s', 'load_s', 'warmup_s', 'manager_wait_s',
+    'tasks_per_s', 'timed_cpu_s', 'timed_host_busy_s', 'loadavg_1m', 'import_s', 'load_s', 'warmup_s', 'manager_wait_s',
     'cleanup_s', 'wall_s', 'timeout_s', 'task_id_first', 'task_id_last',
-    't_start_unix', 't_end_unix', 'parsl_log_lines', 'strays_killed',
+    't_start_unix', 't_end_unix', 'parsl_log_lines', 'logs_kept', 'strays_killed',
     'error', 'files',
 ]
 
@@ -140,11 +140,13 @@ def count_lines(path):
 SPAWN_RE = re.compile(r'Manager will spawn (\d+) workers')
 
 
-def collect_run_files(parsl_run_dir, workdir, dest):
+def collect_run_files(parsl_run_dir, workdir, dest, keep_logs=True):
     """Copy a run's logs and artefacts into dest; return (files, facts).
 
     files: paths relative to dest.  facts: workers_started_log (from the
-    manager log, or the number of worker logs) and parsl_log_lines.
+    manager log, or the number of worker logs) and parsl_log_lines.  With
+    keep_logs False the bulky per-task logs (parsl.log, worker_*.log) are
+    counted but not copied; the small interchange and manager logs always are.
     """
     os.makedirs(dest, exist_ok=True)
     files, facts = [], {}
@@ -152,7 +154,8 @@ def collect_run_files(parsl_run_dir, workdir, dest):
         log = os.path.join(parsl_run_dir, 'parsl.log')
         if os.path.exists(log):
             facts['parsl_log_lines'] = count_lines(log)
-            files.append(copy_file(log, os.path.join(dest, 'parsl.log'), 0))
+            if keep_logs:
+                files.append(copy_file(log, os.path.join(dest, 'parsl.log'), 0))
         for name in sorted(os.listdir(parsl_run_dir)):
             # monitoring and other submit-side components' logs
             src = os.path.join(parsl_run_dir, name)
@@ -177,6 +180,8 @@ def collect_run_files(parsl_run_dir, workdir, dest):
                         spawned = (spawned or 0) + int(m.group(1))
                 elif name.startswith('worker_'):
                     worker_logs += 1
+                    if not keep_logs:
+                        continue
                 files.append(copy_file(src, os.path.join(sub, name), 65536))
         if spawned is not None:
             facts['workers_started_log'] = spawned

@@ -123,6 +123,7 @@ class Capture:
         with open(spec_path, 'w') as f:
             json.dump(spec, f)
         argv = [sys.executable, '-m', 'capture.runner', spec_path]
+        loadavg = os.getloadavg()[0]
         t0 = time.monotonic()
         with open(os.path.join(wdir, 'stderr.txt'), 'w') as err:
             t = Tracked(argv, wdir, self.env, subprocess_devnull(), err)
@@ -152,8 +153,9 @@ class Capture:
         if prd is None and os.path.isdir(os.path.join(wdir, 'runinfo', '000')):
             prd = os.path.join('runinfo', '000')
         dest = os.path.join(self.out, 'runs', run_id)
+        keep = status != 'ok' or keep_logs(self.plan, spec)
         files, facts = bundle.collect_run_files(
-            os.path.join(wdir, prd) if prd else None, wdir, dest)
+            os.path.join(wdir, prd) if prd else None, wdir, dest, keep)
         row = {
             'run_id': run_id, 'group': spec['group'], 'workload': spec['workload'],
             'size': spec['size'], 'tasks': spec['tasks'], 'executor': spec['executor'],
@@ -163,6 +165,9 @@ class Capture:
             'logging': spec['logging'], 'rep': spec['rep'], 'role': spec['role'],
             'profile': spec['profile'], 'monitoring': spec['monitoring'],
             'status': status, 'makespan_s': result.get('makespan_s'),
+            'timed_cpu_s': result.get('timed_cpu_s'),
+            'timed_host_busy_s': result.get('timed_host_busy_s'),
+            'loadavg_1m': loadavg, 'logs_kept': keep,
             'import_s': result.get('import_s'), 'load_s': result.get('load_s'),
             'warmup_s': result.get('warmup_s'),
             'manager_wait_s': result.get('manager_wait_s'),
@@ -210,6 +215,24 @@ class Capture:
 
     def close(self):
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def keep_logs(plan, spec):
+    """Whether a run's per-task logs (parsl.log, worker logs) go in the bundle.
+
+    The group's keep_logs (or the plan's, default 'first'): 'all', 'first'
+    (repetition 0 only) or 'none'; and never for runs with more tasks than
+    the plan's log_max_tasks (default unlimited).  Failed runs keep theirs.
+    """
+    mode = spec.get('keep_logs') or plan.get('keep_logs', 'first')
+    limit = plan.get('log_max_tasks')
+    if limit is not None and spec['tasks'] > int(limit):
+        return False
+    if mode == 'all':
+        return True
+    if mode == 'first':
+        return spec['rep'] == 0
+    return False
 
 
 def subprocess_devnull():

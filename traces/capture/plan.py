@@ -19,7 +19,8 @@ LOGGING = ('on', 'off', 'off_all')
 ROLES = ('calibration', 'heldout')
 MAX_TASKS = 200000
 GROUP_KEYS = {'name', 'workloads', 'sizes', 'executors', 'workers', 'logging',
-              'role', 'reps', 'profile', 'monitoring', 'timeout_s'}
+              'role', 'reps', 'profile', 'monitoring', 'timeout_s', 'keep_logs'}
+KEEP_LOGS = ('all', 'first', 'none')
 
 
 class PlanError(ValueError):
@@ -73,6 +74,8 @@ def validate(plan, where='plan'):
                 if not isinstance(n, int) or n < 0 or task_count(w, n) > MAX_TASKS:
                     raise PlanError('%s: size %r of %s is not an integer giving '
                                     'at most %d tasks' % (place, n, w, MAX_TASKS))
+        if group.get('keep_logs', 'first') not in KEEP_LOGS:
+            raise PlanError('%s: keep_logs must be all, first or none' % place)
         if group.get('role', 'calibration') not in ROLES:
             raise PlanError('%s: role must be calibration or heldout' % place)
 
@@ -101,6 +104,7 @@ def expand(plan):
                 'monitoring': bool(group.get('monitoring', False)),
                 'timeout_s': float(group.get('timeout_s', default_timeout)),
                 'reps': int(group.get('reps', default_reps)),
+                'keep_logs': group.get('keep_logs'),
             })
     runs = []
     seen = set()

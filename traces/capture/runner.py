@@ -131,6 +131,21 @@ def cleanup_after_failure():
     t.join(20)
 
 
+def host_busy_s():
+    """Machine-wide busy CPU seconds so far (all cores), from /proc/stat.
+
+    Busy = user + nice + system + irq + softirq + steal.  None if unknown.
+    """
+    try:
+        with open('/proc/stat') as f:
+            fields = f.readline().split()
+        ticks = [int(x) for x in fields[1:9]]
+        busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]
+        return busy / os.sysconf('SC_CLK_TCK')
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main(spec_path):
     with open(spec_path) as f:
         spec = json.load(f)
@@ -174,9 +189,15 @@ def main(spec_path):
         result['t_start_unix'] = time.time()
         if profiler is not None:
             profiler.start()
+        busy0 = host_busy_s()
+        cpu0 = time.process_time()
         t = time.perf_counter()
         value = program(size)
         makespan = time.perf_counter() - t
+        result['timed_cpu_s'] = time.process_time() - cpu0
+        busy1 = host_busy_s()
+        if busy0 is not None and busy1 is not None:
+            result['timed_host_busy_s'] = busy1 - busy0
         if profiler is not None:
             profiler.stop()
         result['t_end_unix'] = time.time()
