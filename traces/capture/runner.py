@@ -99,17 +99,25 @@ def warm_up(spec, dfk, result):
     else:
         n = 2 * workers
     # Repeat batches until every worker has answered (distinct pids for
-    # HTEX, distinct thread ids for threads), at most 10 batches.
+    # HTEX, distinct thread ids for threads), at most 10 batches.  Threads:
+    # one task per thread, sleeping longer than the batch takes to submit,
+    # so the pool must create every thread; the sleep doubles per batch.
     want = n // 2
+    if spec['executor'] == 'threads':
+        n = workers
+    delay = 0.02 + 0.002 * n
     seen = set()
     batches = 0
+    tasks = 0
     while batches < 10 and len(seen) < want:
-        futs = [warm(0.02 * (batches + 1)) for _ in range(n)]
+        futs = [warm(delay) for _ in range(n)]
         for f in futs:
             pid, tid = f.result()
             seen.add(pid if spec['executor'] == 'htex' else tid)
         batches += 1
-    result['warmup_tasks'] = n * batches
+        tasks += n
+        delay *= 2
+    result['warmup_tasks'] = tasks
     result['warmup_batches'] = batches
     result['warmup_workers_seen'] = len(seen)
     if spec['executor'] == 'threads':
@@ -172,6 +180,9 @@ def main(spec_path):
         result['parsl_run_dir'] = os.path.relpath(dfk.run_dir, workdir)
         write_result()
 
+        logging.getLogger('parsl.capture').info(
+            'capture: warm-up start run_id=%s', spec['run_id'])
+        result['t_warmup_start_unix'] = time.time()
         t = time.perf_counter()
         warm_up(spec, dfk, result)
         result['warmup_s'] = time.perf_counter() - t
