@@ -303,7 +303,10 @@ def main(argv=None):
 
     def on_term(signum, frame):
         raise KeyboardInterrupt
+    # Also SIGINT: a shell starts background jobs with SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler of its own.
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
 
     cap = Capture(args, plan, os.path.abspath(plan_path), out)
     log('bundle %s: %d runs from %s' % (out, len(cap.runs), plan_path))
