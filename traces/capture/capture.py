@@ -25,6 +25,17 @@ from capture.procs import Tracked
 TRACES_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def harness_revision():
+    """`git describe --always --dirty` of the harness's checkout, or None."""
+    import subprocess
+    try:
+        out = subprocess.run(['git', '-C', TRACES_DIR, 'describe', '--always', '--dirty',
+                              '--abbrev=12'], capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def _utc_now():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 
@@ -58,6 +69,7 @@ class Capture:
         self.scratch = tempfile.mkdtemp(prefix='sim-capture-')
         self.interrupted = False
         self.env = child_env()
+        self.revision = harness_revision()
 
     # -- bundle files ---------------------------------------------------
     def write_manifest(self, finished=False):
@@ -75,6 +87,7 @@ class Capture:
             'updated_utc': _utc_now(),
             'capture_wall_s': round(time.monotonic() - self.t0, 3),
             'command': ' '.join(sys.argv),
+            'harness_revision': self.revision,
             'machine': bundle.machine(),
             'versions': bundle.versions(),
             'plan_file': os.path.relpath(self.plan_path, TRACES_DIR),
