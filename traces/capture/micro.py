@@ -147,6 +147,57 @@ def thread_handoff():
     return run, setup, teardown
 
 
+def thread_start():
+    """threading.Thread.start() of a thread that stays alive, as
+    concurrent.futures.ThreadPoolExecutor starts each new worker: start()
+    returns once the new thread runs."""
+    def setup():
+        return threading.Event(), []
+
+    def run(n, state):
+        stop, threads = state
+        for _ in range(n):
+            t = threading.Thread(target=stop.wait, daemon=True)
+            t.start()
+            threads.append(t)
+
+    def teardown(state):
+        state[0].set()
+        for t in state[1]:
+            t.join()
+    return run, setup, teardown
+
+
+def future_done():
+    """One dependency checked by the DFK's _count_deps: done() on a future."""
+    from concurrent.futures import Future
+    f = Future()
+    f.set_result(1)
+    deps = [f] * 100
+
+    def run(n, _):
+        for _ in range(n // 100):
+            count = 0
+            for d in deps:
+                if not d.done():
+                    count += 1
+    return run
+
+
+def future_result_done():
+    """The seed's collect: sum([f.result() for f in res if not isinstance(f, int)])
+    over futures already done, per future."""
+    from concurrent.futures import Future
+    f = Future()
+    f.set_result(2)
+    futs = [f] * 1000
+
+    def run(n, _):
+        for _ in range(n // 1000):
+            sum([fut.result() for fut in futs if not isinstance(fut, int)])
+    return run
+
+
 def _noop():
     pass
 
@@ -176,12 +227,17 @@ def main(out_path, repeats, workdir):
     results['zmq_roundtrip_tcp'] = bench(run, 1000, repeats, setup, teardown)
     run, setup, teardown = thread_handoff()
     results['thread_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown)
+    run, setup, teardown = thread_start()
+    results['thread_start'] = bench(run, 50, repeats, setup, teardown)
+    results['future_done'] = bench(future_done(), 100000, repeats)
+    results['future_result_done'] = bench(future_result_done(), 100000, repeats)
     results['process_spawn_fork'] = bench(spawn('fork'), 5, repeats)
     results['process_spawn_spawn'] = bench(spawn('spawn'), 2, max(3, repeats // 3))
     doc = {
         'python': platform.python_version(),
         'repeats': repeats,
         'unit': 'seconds per operation',
+        'switch_interval_s': sys.getswitchinterval(),
         'benchmarks': results,
     }
     tmp = out_path + '.tmp'
