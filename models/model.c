@@ -75,6 +75,7 @@ static const struct field plain_fields[] = {
     MF("logging.record_enabled_s", F_REAL, record_enabled_s, 0, 0),
     MF("logging.record_io_s", F_REAL, record_io_s, 0, 0),
     MF("logging.record_disabled_s", F_REAL, record_disabled_s, 0, 0),
+    MF("logging.record_handoffs", F_REAL, record_handoffs, 0, 0),
     MF("threads.join_pool_threads", F_INT, join_pool_threads, 1, 0),
     MF("threads.gil_switch_interval_s", F_REAL, gil_switch_interval_s, 0, 1),
     MF("threads.gil_handoff_s", F_REAL, gil_handoff_s, 0, 0),
@@ -423,6 +424,8 @@ static void write_model(FILE *f, const model *m)
     fprintf(f, "logging:                   # per log record, seconds\n"
                "  record_enabled_s: %s\n  record_io_s: %s\n"
                "  record_disabled_s: %s\n", a, b, c);
+    real_format(m->record_handoffs, a, sizeof a);
+    fprintf(f, "  record_handoffs: %s\n", a);
     real_format(m->gil_switch_interval_s, a, sizeof a);
     real_format(m->gil_handoff_s, b, sizeof b);
     real_format(m->thread_start_s, c, sizeof c);

@@ -69,6 +69,7 @@ typedef struct model {
     double record_enabled_s;     /* one enabled log record: GIL-held part */
     double record_io_s;          /* one enabled log record: handler lock held, GIL released */
     double record_disabled_s;    /* one logging call with the logger disabled */
+    double record_handoffs;      /* GIL hand-offs each further record of a step costs while others wait (2 in theory: away and back) */
 
     int join_pool_threads;       /* Parsl's internal thread pool for join apps */
     double gil_switch_interval_s; /* CPython's sys.getswitchinterval(): the longest a thread keeps the GIL while others wait */

@@ -323,9 +323,10 @@ static void burst_done(sim *s, int32_t th)
     if (t->phase == PHASE_CPU && t->io > 0 && !p->single_thread) {
         /* Each record's write releases the GIL. With other threads waiting
         ** for it, every record after the first passes the GIL away and
-        ** back, two wake-ups, while this thread holds the handler lock. */
+        ** back (record_handoffs wake-ups, 2 in theory; fitted), while this
+        ** thread holds the handler lock. */
         if (p->gil_head >= 0 && t->records > 1)
-            t->io += 2 * (t->records - 1) * s->handoff;
+            t->io += s->record_handoffs * (t->records - 1) * s->handoff;
         gil_release(s, th);
         if (p->handler_holder < 0) {
             handler_grant(s, th);
@@ -446,6 +447,7 @@ static int setup_costs(sim *s, sim_error *err)
     s->record_off = m->record_disabled_s;
     s->switch_interval = m->gil_switch_interval_s > 0 ? m->gil_switch_interval_s : 0.005;
     s->handoff = m->gil_handoff_s;
+    s->record_handoffs = m->record_handoffs;
     s->thread_start = m->thread_start_s;
     return 0;
 }
@@ -538,8 +540,11 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
         s->manager_capacity = workers + (m->htex_prefetch_capacity > 0 ? m->htex_prefetch_capacity : 0);
         s->app_launch_stage = STAGE_LAUNCH_HTEX;
     } else {
+        /* Warm runs: the harness ran one task per worker first, so the
+        ** user's pool has started its threads; the internal join pool,
+        ** which warm-up never touches, starts its own on demand. */
         for (i = 0; i < workers; i++)
-            add_thread(s, submit, POOL_EXECUTE, 1);
+            add_thread(s, submit, POOL_EXECUTE, 0);
         s->app_launch_stage = STAGE_LAUNCH_THREADS;
     }
     s->parked_head = s->parked_tail = -1;

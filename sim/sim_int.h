@@ -139,6 +139,7 @@ typedef struct sim {
     double record_on, record_io, record_off;  /* one log record, seconds */
     double switch_interval;
     double handoff;           /* wake-up dead time of a blocked thread */
+    double record_handoffs;   /* wake-ups per further record of a contended step */
     double thread_start;      /* starting a pool thread */
     double step_records;      /* records of the step being planned */
 

@@ -74,7 +74,7 @@ static void full_text(char *buf, size_t size, int skip)
                           model_stage_name(s));
     snprintf(buf + n, size - n,
              "logging: {record_enabled_s: 1e-5, record_io_s: 1e-6, "
-             "record_disabled_s: 1e-7}\n"
+             "record_disabled_s: 1e-7, record_handoffs: 2}\n"
              "threads: {join_pool_threads: 10, gil_switch_interval_s: 0.005, gil_handoff_s: 2e-05, thread_start_s: 0.0001}\n"
              "htex: {prefetch_capacity: 0, poll_period_s: 0.01, "
              "result_push_period_s: 0, cores_per_worker: 1}\n");
