@@ -23,7 +23,7 @@
 #include "cmd.h"
 #include "sim.h"
 
-#define DEFAULT_START "models/start.yaml"
+#define DEFAULT_START "models/default.yaml"
 #define DEFAULT_STORE "traces.db"
 #define MAX_INPUTS 64
 

@@ -161,7 +161,7 @@ START_TEST(test_overrides)
     ck_assert_str_eq(e->overrides[0].key, "stages.submit.mean_s");
     ck_assert_str_eq(e->overrides[0].value, "1e-3");
     ck_assert_int_eq(e->overrides[0].line, 11);
-    ck_assert_int_eq(model_load(&m, "models/start.yaml", &err), 0);
+    ck_assert_int_eq(model_load(&m, "models/default.yaml", &err), 0);
     ck_assert_int_eq(experiment_apply(e, &m, &err), 0);
     ck_assert_double_eq(m.stage[STAGE_SUBMIT].mean_s, 1e-3);
     ck_assert_double_eq(m.record_enabled_s, 0);

@@ -138,7 +138,7 @@ START_TEST(test_round_trip_exact)
 END_TEST
 
 /* Writing the shipped start model back gives the same bytes. */
-START_TEST(test_start_rewrites_identically)
+START_TEST(test_default_rewrites_identically)
 {
     char path[512], x[8192], y[8192];
     size_t nx, ny;
@@ -146,12 +146,12 @@ START_TEST(test_start_rewrites_identically)
     FILE *f;
     model m;
 
-    ck_assert_int_eq(model_load(&m, "models/start.yaml", &err), 0);
-    ck_assert_int_eq(m.calibrated, 0);
+    ck_assert_int_eq(model_load(&m, "models/default.yaml", &err), 0);
+    ck_assert_int_eq(m.calibrated, 1);
     ck_assert_ptr_nonnull(strstr(m.provenance, "sim calibrate"));
-    snprintf(path, sizeof path, "%s/start.yaml", dir);
+    snprintf(path, sizeof path, "%s/default.yaml", dir);
     ck_assert_int_eq(model_write(&m, path, &err), 0);
-    f = fopen("models/start.yaml", "r");
+    f = fopen("models/default.yaml", "r");
     nx = fread(x, 1, sizeof x, f);
     fclose(f);
     f = fopen(path, "r");
@@ -339,8 +339,8 @@ START_TEST(test_hash)
     ck_assert_str_eq(hex, "af63dc4c8601ec8c");
     yamldoc_hash("foobar", 6, hex);
     ck_assert_str_eq(hex, "85944171f73967e8");
-    ck_assert_int_eq(model_load(&m, "models/start.yaml", &err), 0);
-    ck_assert_str_eq(m.path, "models/start.yaml");
+    ck_assert_int_eq(model_load(&m, "models/default.yaml", &err), 0);
+    ck_assert_str_eq(m.path, "models/default.yaml");
 }
 END_TEST
 
@@ -352,7 +352,7 @@ Suite *model_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_load_full);
     tcase_add_test(tc, test_round_trip_exact);
-    tcase_add_test(tc, test_start_rewrites_identically);
+    tcase_add_test(tc, test_default_rewrites_identically);
     tcase_add_test(tc, test_write_fails_cleanly);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_missing_stage);

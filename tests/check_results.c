@@ -25,7 +25,7 @@ static void setup(void)
     snprintf(dir, sizeof dir, "/tmp/sim_check_results_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(db, sizeof db, "%s/r.db", dir);
-    ck_assert_int_eq(model_load(&m, "models/start.yaml", &err), 0);
+    ck_assert_int_eq(model_load(&m, "models/default.yaml", &err), 0);
 }
 
 static void teardown(void)
@@ -111,7 +111,7 @@ START_TEST(test_store_find_exact)
     results_close(r);
     ck_assert_int_eq(query("SELECT count(*) FROM experiments WHERE name = 'run'"
                            " AND seed = '18446744073709551615' AND model_name"
-                           " = 'start' AND model_calibrated = 0 AND"
+                           " = '5bce98f73f3e' AND model_calibrated = 1 AND"
                            " length(model_hash) = 16 AND file = ''"), 1);
     ck_assert_int_eq(query("SELECT count(*) FROM configurations WHERE"
                            " workload = 'double' AND size = 100 AND tasks ="

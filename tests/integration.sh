@@ -109,7 +109,7 @@ for w in double:100 increment:101 fibonacci:8; do
         run 0 "single run ${w%%:*} $x" "$SIM" run --workload "${w%%:*}" --size "${w##*:}" \
             --executor "$x" --workers 4 --format json --no-db
         cat "$TMP/out" >>"$TMP/six.json"
-        contains "$TMP/err" "model: models/default.yaml (start, UNCALIBRATED, parsl " "model line"
+        contains "$TMP/err" "model: models/default.yaml (5bce98f73f3e, calibrated, parsl " "model line"
     done
 done
 [ "$(wc -l <"$TMP/six.json")" -eq 6 ] && ok || bad "six single runs gave $(wc -l <"$TMP/six.json") lines"
