@@ -328,7 +328,7 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->cores = cores;
     for (int s = 0; s < STAGE_COUNT; s++)
         c->side[s] = side_of(s, rep->stage_source[s]);
-    if (rep->nconfigs >= FACTOR_COUNT + 1) {
+    if (rep->nconfigs >= 2 * FACTOR_COUNT) {
         rc = solve(c, rep, err);
     } else {
         apply(c, x_unit, factor);
