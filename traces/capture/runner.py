@@ -117,6 +117,13 @@ def warm_up(spec, dfk, result):
         batches += 1
         tasks += n
         delay *= 2
+    # Then the same steady batch for every configuration, so a run with 4
+    # workers is as warm as one with 192 (which warmed with 192 tasks):
+    # the first few hundred tasks of a fresh DFK run measurably slower.
+    steady = int(spec.get('warmup_steady_tasks', 256))
+    for f in [warm(0) for _ in range(steady)]:
+        f.result()
+    tasks += steady
     result['warmup_tasks'] = tasks
     result['warmup_batches'] = batches
     result['warmup_workers_seen'] = len(seen)
