@@ -110,15 +110,7 @@ int validate_simulate(validate_set *v, const model *m, int replications,
             sim_config cfg;
             sim_result *res = &v->results[(size_t)i * replications + k];
             validate_config(v, i, k, &c);
-            memset(&cfg, 0, sizeof cfg);
-            cfg.workload = c.workload;
-            cfg.size = c.size;
-            cfg.executor = c.executor;
-            cfg.workers = c.workers;
-            cfg.logging = c.logging;
-            cfg.cores = c.cores;
-            cfg.seed = c.seed;
-            cfg.model = m;
+            experiment_sim_config(&c, m, &cfg);
             if ((rc = sim_run(&cfg, res, err)) != 0) {
                 char what[sizeof err->message];
                 snprintf(what, sizeof what, "%s", err->message);

@@ -8,6 +8,14 @@
 
 #include "error.h"
 
+int cmd_misuse(const char *command, const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "sim %s: ", command);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
 int cmd_fail(const struct sim_error *err)
 {
     char buf[2048];

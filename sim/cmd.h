@@ -11,6 +11,10 @@ int cmd_run(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
+/* Print "sim <command>: <fmt with arg>" and the command's short usage to
+** stderr; returns 2, the exit status of bad usage. */
+int cmd_misuse(const char *command, const char *usage, const char *fmt, const char *arg);
+
 /* Print "sim: error: <formatted err>" to stderr, once, and return the
 ** exit status for its code. */
 struct sim_error;

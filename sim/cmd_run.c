@@ -88,10 +88,7 @@ struct run_opts {
 
 static int misuse(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "sim run: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage_short);
-    return 2;
+    return cmd_misuse("run", usage_short, fmt, arg);
 }
 
 /* Parse the command line into o. Returns -1 to go on, else an exit status. */
@@ -242,15 +239,7 @@ static int sweep(const experiment *e, const model *m, results *store,
         if (found) {
             ++*skipped;
         } else {
-            memset(&cfg, 0, sizeof cfg);
-            cfg.workload = c.workload;
-            cfg.size = c.size;
-            cfg.executor = c.executor;
-            cfg.workers = c.workers;
-            cfg.logging = c.logging;
-            cfg.cores = c.cores;
-            cfg.seed = c.seed;
-            cfg.model = m;
+            experiment_sim_config(&c, m, &cfg);
             if ((rc = sim_run(&cfg, &res, err)) < 0)
                 return rc;
             if (store && (rc = results_store(store, &c, &res, err)) < 0)

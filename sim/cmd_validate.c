@@ -81,10 +81,7 @@ struct validate_opts {
 
 static int misuse(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "sim validate: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage_short);
-    return 2;
+    return cmd_misuse("validate", usage_short, fmt, arg);
 }
 
 /* Parse the command line into o. Returns -1 to go on, else an exit status. */

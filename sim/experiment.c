@@ -529,3 +529,16 @@ int experiment_load(experiment **out, const char *path, sim_error *err)
     *out = e;
     return 0;
 }
+
+void experiment_sim_config(const experiment_config *c, const model *m, sim_config *out)
+{
+    memset(out, 0, sizeof *out);
+    out->workload = c->workload;
+    out->size = c->size;
+    out->executor = c->executor;
+    out->workers = c->workers;
+    out->logging = c->logging;
+    out->cores = c->cores;
+    out->seed = c->seed;
+    out->model = m;
+}

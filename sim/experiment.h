@@ -13,6 +13,7 @@
 
 #include "../models/model.h"
 #include "error.h"
+#include "sim.h"
 
 /* The most tasks one configuration may create: a DAG beyond this does
 ** not fit in memory on the machines sim targets. */
@@ -36,6 +37,9 @@ typedef struct experiment_config {
     int replication;     /* 0 .. replications-1 */
     uint64_t seed;       /* seed + replication * EXPERIMENT_SEED_STEP */
 } experiment_config;
+
+/* The sim_config of configuration c on model m (borrowed). */
+void experiment_sim_config(const experiment_config *c, const model *m, sim_config *out);
 
 typedef struct experiment_override {
     char key[128];       /* dotted model key, as model_set takes it */
