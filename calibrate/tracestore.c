@@ -614,6 +614,83 @@ out:
     return rc;
 }
 
+int tracestore_ingest_monitoring(tracestore *ts, int64_t run_id, const char *path,
+                                 int *skipped, sim_error *err)
+{
+    sqlite3 *mon = NULL;
+    sqlite3_stmt *rd = NULL, *st = NULL;
+    char hash[17];
+    int64_t size, file_id;
+    int rc, step;
+
+    if (skipped)
+        *skipped = 0;
+    if ((rc = tracestore_file_hash(path, hash, &size, err)) != 0)
+        return rc;
+    if ((rc = file_known(ts, hash, err)) != 0) {
+        if (rc == 1 && skipped)
+            *skipped = 1;
+        return rc == 1 ? 0 : rc;
+    }
+    /* Check the monitoring database before the transaction: a file that is
+    ** not one never touches the store. Parsl writes local datetime strings;
+    ** julianday turns them into Unix seconds. */
+    if (sqlite3_open_v2(path, &mon, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(mon,
+            "SELECT task_id, task_status_name,"
+            " (julianday(timestamp) - 2440587.5) * 86400.0, try_id, rowid"
+            " FROM status ORDER BY timestamp, rowid", -1, &rd, NULL) != SQLITE_OK) {
+        rc = error_set(err, SIM_EINPUT, path, 0, 0,
+                       "not a Parsl monitoring database (%s)",
+                       mon ? sqlite3_errmsg(mon) : "cannot open");
+        sqlite3_close(mon);
+        return rc;
+    }
+    if ((rc = file_begin(ts, path, hash, size, "monitoring", run_id, &file_id, err)) != 0)
+        goto out;
+    if (sqlite3_prepare_v2(ts->db,
+            "INSERT INTO task_events(run_id, task_id, event, state, time, role,"
+            " file_id, line) VALUES(?,?,'monitoring',?,?,'monitoring',?,?)",
+            -1, &st, NULL) != SQLITE_OK)
+        goto fail;
+    while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
+        if (sqlite3_column_type(rd, 2) == SQLITE_NULL) {
+            rc = error_set(err, SIM_EINPUT, path, 0, 0,
+                           "status row %lld has an unreadable timestamp",
+                           (long long)sqlite3_column_int64(rd, 4));
+            sqlite3_exec(ts->db, "ROLLBACK", NULL, NULL, NULL);
+            goto out;
+        }
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_int64(st, 2, sqlite3_column_int64(rd, 0));
+        sqlite3_bind_text(st, 3, (const char *)sqlite3_column_text(rd, 1), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(st, 4, sqlite3_column_double(rd, 2));
+        sqlite3_bind_int64(st, 5, file_id);
+        sqlite3_bind_int64(st, 6, sqlite3_column_int64(rd, 4));
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto fail;
+        sqlite3_reset(st);
+    }
+    if (step != SQLITE_DONE) {
+        rc = error_set(err, SIM_EINPUT, path, 0, 0, "cannot read status: %s",
+                       sqlite3_errmsg(mon));
+        sqlite3_exec(ts->db, "ROLLBACK", NULL, NULL, NULL);
+        goto out;
+    }
+    if (sqlite3_exec(ts->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    rc = db_error(ts, err, "cannot store monitoring events");
+    sqlite3_exec(ts->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_finalize(st);
+    sqlite3_finalize(rd);
+    sqlite3_close(mon);
+    return rc;
+}
+
 int tracestore_micro_add(tracestore *ts, const char *source, const char *bench,
                          double median_s, double spread_s, long n, sim_error *err)
 {

@@ -63,6 +63,14 @@ int tracestore_ingest_log(tracestore *ts, int64_t run_id, const char *path,
 int tracestore_ingest_profile(tracestore *ts, int64_t run_id,
                               const char *path, int *skipped, sim_error *err);
 
+/* Ingest a Parsl monitoring database (monitoring.db, MonitoringHub's
+** SQLite) for run_id: every row of its status table (task id, state,
+** timestamp) as a task_events row of event "monitoring". Returns as
+** tracestore_ingest_log; SIM_EINPUT names the file when it has no
+** readable status table. */
+int tracestore_ingest_monitoring(tracestore *ts, int64_t run_id, const char *path,
+                                 int *skipped, sim_error *err);
+
 /* Record one micro-benchmark result measured by source (a file name or a
 ** label). Returns 0 or SIM_EDB. */
 int tracestore_micro_add(tracestore *ts, const char *source, const char *bench,

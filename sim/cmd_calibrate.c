@@ -34,7 +34,8 @@ static const char usage_long[] =
     "\n"
     "Fit a model file from real Parsl traces. Each PATH is a trace bundle\n"
     "(traces/capture; docs/bundle.md), a Parsl runinfo folder or run folder\n"
-    "(its parsl.log), or a pyinstrument JSON profile. Bundles give the\n"
+    "(its parsl.log), a pyinstrument JSON profile, or a Parsl monitoring.db\n"
+    "(kept in the trace store with every task's state times). Bundles give the\n"
     "makespans the fit scales against; held-out runs are never used.\n"
     "\n"
     "  -o, --output FILE    the model file to write (required)\n"
@@ -138,6 +139,8 @@ static int store_bundle(tracestore *ts, const bundle *b, sim_error *err)
             rc = tracestore_ingest_log(ts, id, path, NULL, err);
         if (rc == 0 && bundle_run_file(b, r, "profile.json", path, sizeof path))
             rc = tracestore_ingest_profile(ts, id, path, NULL, err);
+        if (rc == 0 && bundle_run_file(b, r, "monitoring.db", path, sizeof path))
+            rc = tracestore_ingest_monitoring(ts, id, path, NULL, err);
         for (int w = 0; rc == 0 && w < 256; w++) {
             char name[64];
             snprintf(name, sizeof name, "block-0/worker_%d.log", w);
@@ -187,7 +190,8 @@ static void print_profiles(const bundle *bundles, int nb, FILE *out)
 int cmd_calibrate(int argc, char **argv)
 {
     const char *output = NULL, *store = DEFAULT_STORE, *start_path = DEFAULT_START;
-    int report = 0, opt, nb = 0, runinfos = 0, profiles = 0, rc = 0;
+    int report = 0, opt, nb = 0, runinfos = 0, profiles = 0, nmonitoring = 0, rc = 0;
+    const char *monitoring[MAX_INPUTS];
     bundle *bundles = NULL;
     spans *sp = NULL;
     tracestore *ts = NULL;
@@ -253,6 +257,8 @@ int cmd_calibrate(int argc, char **argv)
                                "neither a trace bundle nor a runinfo or run folder "
                                "(no manifest.json, no parsl.log)");
             runinfos += found;
+        } else if (strlen(path) > 3 && !strcmp(path + strlen(path) - 3, ".db")) {
+            monitoring[nmonitoring++] = path;   /* kept in the store below */
         } else {
             pyi_summary s;
             rc = pyi_load(&s, path, &err);
@@ -261,6 +267,9 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (rc)
         goto done;
+    if (nmonitoring > 0 && store == NULL)
+        fprintf(stderr, "sim: warning: monitoring databases are only kept in the trace store; "
+                        "--no-store drops them\n");
     if (nb == 0 && runinfos == 0) {
         rc = error_set(&err, SIM_EINPUT, argv[optind], 0, 0,
                        "profiles alone cannot calibrate: give a trace bundle or a runinfo folder");
@@ -279,6 +288,8 @@ int cmd_calibrate(int argc, char **argv)
         rc = tracestore_open(&ts, store, &err);
         for (int k = 0; rc == 0 && k < nb; k++)
             rc = store_bundle(ts, &bundles[k], &err);
+        for (int k = 0; rc == 0 && k < nmonitoring; k++)
+            rc = tracestore_ingest_monitoring(ts, 0, monitoring[k], NULL, &err);
         if (rc)
             goto done;
     }

@@ -186,6 +186,53 @@ START_TEST(failed_ingest_unchanged)
 }
 END_TEST
 
+/* A Parsl monitoring.db: its status rows become task events with Unix
+** times; a database without a status table is refused, store unchanged. */
+START_TEST(monitoring_db)
+{
+    tracestore *ts;
+    sim_error err;
+    sqlite3 *db;
+    char mon[80], bad[80];
+    long long before;
+    int skipped = -1;
+
+    snprintf(mon, sizeof mon, "%s.mon.db", store_path);
+    snprintf(bad, sizeof bad, "%s.bad.db", store_path);
+    ck_assert_int_eq(sqlite3_open(mon, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+        "CREATE TABLE status(task_id INTEGER NOT NULL, task_status_name TEXT NOT NULL,"
+        " timestamp DATETIME NOT NULL, run_id TEXT NOT NULL, try_id INTEGER NOT NULL);"
+        "INSERT INTO status VALUES(0, 'pending', '2026-11-24 04:11:56.010453', 'r', 0);"
+        "INSERT INTO status VALUES(0, 'launched', '2026-11-24 04:11:56.016005', 'r', 0);"
+        "INSERT INTO status VALUES(0, 'exec_done', '2026-11-24 04:11:56.5', 'r', 0);",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_int_eq(sqlite3_open(bad, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE other(x);", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    ck_assert_int_eq(tracestore_open(&ts, store_path, &err), 0);
+    ck_assert_int_eq(tracestore_ingest_monitoring(ts, add_run(ts), mon, &skipped, &err), 0);
+    ck_assert_int_eq(skipped, 0);
+    ck_assert_int_eq(query(ts, "SELECT count(*) FROM task_events WHERE event = 'monitoring'"), 3);
+    /* 2026-11-24 04:11:56.5 UTC is Unix 1795493516.5 */
+    ck_assert_int_eq(query(ts, "SELECT round(max(time) * 10) FROM task_events"), 17954935165LL);
+    ck_assert_int_eq(query(ts, "SELECT count(*) FROM task_events WHERE state = 'launched'"), 1);
+    before = fingerprint(ts);
+    ck_assert_int_eq(tracestore_ingest_monitoring(ts, 1, bad, NULL, &err), SIM_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.file, ".bad.db"));
+    ck_assert_ptr_nonnull(strstr(err.message, "not a Parsl monitoring database"));
+    ck_assert_int_eq(fingerprint(ts), before);
+    ck_assert_int_eq(tracestore_ingest_monitoring(ts, 1, mon, &skipped, &err), 0);
+    ck_assert_int_eq(skipped, 1);
+    ck_assert_int_eq(fingerprint(ts), before);
+    tracestore_close(ts);
+    unlink(mon);
+    unlink(bad);
+}
+END_TEST
+
 START_TEST(hash_and_micro)
 {
     tracestore *ts;
@@ -220,6 +267,7 @@ Suite *tracestore_suite(void)
     tcase_add_test(tc, ingest_htex_run);
     tcase_add_test(tc, failed_ingest_unchanged);
     tcase_add_test(tc, hash_and_micro);
+    tcase_add_test(tc, monitoring_db);
     suite_add_tcase(s, tc);
     return s;
 }
