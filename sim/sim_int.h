@@ -76,6 +76,7 @@ typedef struct thread {
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
+    double dead;          /* hand-off dead time owed to its next burst */
 } thread;
 
 typedef struct process {
