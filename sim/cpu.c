@@ -8,28 +8,25 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
+
+#include "error.h"
 
 /* Jobs running: a finished job waiting in its slot does not count. */
-static double running(const cpu *c)
+static uint32_t running(const cpu *c)
 {
-    return c->jobs.size - c->finished_on_top;
-}
-
-static double rate(const cpu *c)
-{
-    double n = running(c);
-    return n <= c->cores ? 1.0 : c->cores / n;
+    return c->jobs.size - (uint32_t)c->finished_on_top;
 }
 
 /* Bring the virtual clock and the busy integral up to real time now. */
 static void advance(cpu *c, double now)
 {
     double dt = now - c->last_time;
-    double n = running(c);
+    uint32_t n = running(c);
 
     if (dt > 0) {
-        c->vnow += dt * rate(c);
-        c->busy += dt * (n < c->cores ? n : c->cores);
+        c->vnow += dt * c->rate[n];
+        c->busy += dt * c->busy_cores[n];
         c->last_time = now;
     }
 }
@@ -41,12 +38,26 @@ int cpu_init(cpu *c, int cores, uint32_t max_jobs)
     c->last_time = 0;
     c->busy = 0;
     c->finished_on_top = 0;
+    /* The rate, its inverse and the busy cores for every n, once: the
+    ** loop then never divides. */
+    c->rate = malloc(sizeof *c->rate * 3 * ((size_t)max_jobs + 1));
+    if (c->rate == NULL)
+        return SIM_ENOMEM;
+    c->inverse_rate = c->rate + max_jobs + 1;
+    c->busy_cores = c->inverse_rate + max_jobs + 1;
+    for (uint32_t n = 0; n <= max_jobs; n++) {
+        c->rate[n] = n <= c->cores ? 1.0 : c->cores / n;
+        c->inverse_rate[n] = 1.0 / c->rate[n];
+        c->busy_cores[n] = n < c->cores ? n : c->cores;
+    }
     return heap_init(&c->jobs, max_jobs);
 }
 
 void cpu_release(cpu *c)
 {
     heap_release(&c->jobs);
+    free(c->rate);
+    c->rate = NULL;
 }
 
 void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
@@ -68,10 +79,7 @@ double cpu_next(const cpu *c, uint64_t *seq)
     if (e == NULL)
         return INFINITY;
     *seq = e->seq;
-    t = e->time - c->vnow;
-    if (running(c) > c->cores)
-        t /= rate(c);
-    t += c->last_time;
+    t = c->last_time + (e->time - c->vnow) * c->inverse_rate[running(c)];
     return t < c->last_time ? c->last_time : t;
 }
 

@@ -22,6 +22,9 @@ typedef struct cpu {
     double last_time;     /* real time of the last update */
     double busy;          /* integral of min(n, C) dt: busy core-seconds */
     int finished_on_top;  /* the earliest job has finished but is still stored */
+    double *rate;         /* [n]: min(1, C/n) for n running jobs; owned, one block */
+    double *inverse_rate; /* [n]: 1 / rate[n], in the same block */
+    double *busy_cores;   /* [n]: min(n, C), in the same block */
 } cpu;
 
 /* Room for max_jobs concurrent jobs. Returns 0 or SIM_ENOMEM. */
