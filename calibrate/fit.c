@@ -43,6 +43,8 @@ typedef struct fit_context {
     model trial;             /* base with the current factors applied */
     int side[STAGE_COUNT];
     fit_report *rep;
+    double x[FACTOR_COUNT];  /* solver coordinates; those past nfit stay fixed */
+    int nfit;                /* factors the solver moves */
     int cores;
     int failed;              /* a simulation failed during the solve */
 } fit_context;
@@ -110,7 +112,9 @@ static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
     fit_context *c = params;
     double factor[FACTOR_COUNT];
 
-    apply(c, x->data, factor);
+    for (int j = 0; j < c->nfit; j++)
+        c->x[j] = gsl_vector_get(x, j);
+    apply(c, c->x, factor);
     for (int i = 0; i < c->rep->nconfigs; i++) {
         fit_config *fc = &c->rep->config[i];
         double p = simulate(c, fc);
@@ -251,14 +255,16 @@ static void structure(model *m, fit_report *rep, const spans *sp, const model *s
 
 static int solve(fit_context *c, fit_report *rep, sim_error *err)
 {
-    const size_t n = rep->nconfigs, p = FACTOR_COUNT;
+    const size_t n = rep->nconfigs, p = c->nfit;
     gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
     gsl_multifit_nlinear_fdf fdf;
     gsl_multifit_nlinear_workspace *w;
     gsl_matrix *covar;
-    double x0[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7), 1};
-    double factor[FACTOR_COUNT], chi2 = 0, mean = 0, total = 0, s2;
-    gsl_vector_view x = gsl_vector_view_array(x0, p);
+    double x0[FACTOR_COUNT], factor[FACTOR_COUNT], chi2 = 0, mean = 0, total = 0, s2;
+    gsl_vector_view x;
+
+    memcpy(x0, c->x, sizeof x0);
+    x = gsl_vector_view_array(x0, p);
     int status, info;
 
     params.h_df = 1e-2;
@@ -285,7 +291,9 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     }
     rep->iterations = (int)gsl_multifit_nlinear_niter(w);
     gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar);
-    apply(c, gsl_multifit_nlinear_position(w)->data, factor);
+    for (size_t j = 0; j < p; j++)
+        c->x[j] = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
+    apply(c, c->x, factor);
     for (size_t i = 0; i < n; i++) {
         double r = gsl_vector_get(gsl_multifit_nlinear_residual(w), i);
         chi2 += r * r;
@@ -297,6 +305,8 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     rep->r2 = total > 0 ? 1 - chi2 / total : 0;
     rep->rms_log_error = sqrt(chi2 / n);
     s2 = n > p ? chi2 / (n - p) : chi2;
+    for (size_t j = p; j < FACTOR_COUNT; j++)
+        rep->factor[j] = rep->factor_low[j] = rep->factor_high[j] = factor[j];
     for (size_t j = 0; j < p; j++) {
         double xj = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
         double half = 1.96 * sqrt(s2 * gsl_matrix_get(covar, j, j));
@@ -310,7 +320,7 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
             rep->factor_high[j] = scale * exp(xj - 1 + half);
         }
     }
-    rep->fitted = 1;
+    rep->fitted = (int)p;
     gsl_multifit_nlinear_free(w);
     gsl_matrix_free(covar);
     return 0;
@@ -319,8 +329,7 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
 int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err)
 {
     fit_context *c = calloc(1, sizeof *c);
-    double factor[FACTOR_COUNT];
-    double x_unit[FACTOR_COUNT] = {1, 1, 1, 1 + log(0.3 / 0.7), 1};
+    double factor[FACTOR_COUNT], total, share;
     int rc = 0;
 
     if (c == NULL)
@@ -330,10 +339,22 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->cores = cores;
     for (int s = 0; s < STAGE_COUNT; s++)
         c->side[s] = side_of(s, rep->stage_source[s]);
-    if (rep->nconfigs >= 2 * FACTOR_COUNT) {
+    /* Start from the base model's own structure (the hand-offs per record,
+    ** the I/O share) and the micro-benchmarked wake-up. With two
+    ** configurations a factor all five move; with fewer, only the two
+    ** scales, the rest staying as they start; with fewer than four, none. */
+    total = base->record_enabled_s + base->record_io_s;
+    share = total > 0 ? base->record_io_s / total : 0;
+    c->x[FACTOR_SUBMIT_SIDE] = 1;
+    c->x[FACTOR_WORKER_SIDE] = 1;
+    c->x[FACTOR_RECORD_HANDOFFS] = 1 + (base->record_handoffs > 0 ? log(base->record_handoffs / 2) : 0);
+    c->x[FACTOR_IO_SHARE] = 1 + log(fmax(share, 1e-12) / fmax(1 - share, 1e-12));
+    c->x[FACTOR_HANDOFF] = 1;
+    c->nfit = rep->nconfigs >= 2 * FACTOR_COUNT ? FACTOR_COUNT : rep->nconfigs >= 4 ? 2 : 0;
+    if (c->nfit > 0) {
         rc = solve(c, rep, err);
     } else {
-        apply(c, x_unit, factor);
+        apply(c, c->x, factor);
         for (int j = 0; j < FACTOR_COUNT; j++)
             rep->factor[j] = rep->factor_low[j] = rep->factor_high[j] = factor[j];
     }
@@ -415,8 +436,9 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
     if (rep->forward.n > 0)
         fprintf(out, "HTEX paths in the chain: forward %.3e s (n=%ld), return %.3e s (n=%ld)\n",
                 rep->forward.median_s, rep->forward.n, rep->back.median_s, rep->back.n);
-    fprintf(out, "\nfactors %s\n", rep->fitted ? "fitted to the calibration makespans"
-                                               : "not fitted (too few configurations)");
+    fprintf(out, "\nfactors %s\n", rep->fitted == FACTOR_COUNT ? "fitted to the calibration makespans"
+                                   : rep->fitted ? "(the first two) fitted; too few configurations for the rest"
+                                                 : "not fitted (too few configurations)");
     fprintf(out, "%-32s %10s %22s\n", "factor", "value", "95% interval");
     for (int j = 0; j < FACTOR_COUNT; j++)
         fprintf(out, "%-32s %10.3f      [%7.3f, %7.3f]\n", factor_names[j], rep->factor[j],

@@ -55,7 +55,7 @@ typedef struct fit_report {
     double factor[FACTOR_COUNT];         /* fitted values */
     double factor_low[FACTOR_COUNT];     /* 95% confidence interval */
     double factor_high[FACTOR_COUNT];
-    int fitted;                          /* 1 when step 2 ran */
+    int fitted;                          /* factors step 2 moved: 0, 2 or FACTOR_COUNT */
     int iterations;                      /* of the solver */
     double r2;                           /* of log makespans */
     double rms_log_error;                /* root mean square of log(predicted / measured) */
