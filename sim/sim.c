@@ -126,9 +126,12 @@ double sim_stage(sim *s, int stage, const process *p, double *io)
     double work, log;
 
     if (c->quantile) {
-        double u = gsl_rng_uniform(c->rng) * QUANTILES;
-        int k = (int)u;
-        work = c->quantile[k] + (u - k) * (c->quantile[k + 1] - c->quantile[k]);
+        /* One 32-bit draw: its top 8 bits pick the quantile interval, the
+        ** other 24 the point within it. */
+        uint32_t r = (uint32_t)gsl_rng_get(c->rng);
+        uint32_t k = r >> 24;
+        double frac = (r & 0xffffffu) * 0x1p-24;
+        work = c->quantile[k] + frac * (c->quantile[k + 1] - c->quantile[k]);
     } else {
         work = c->mean;
     }
@@ -448,6 +451,8 @@ static int setup_costs(sim *s, sim_error *err)
         /* One stream per stage, so a what-if that changes one stage's
         ** cost leaves every other stage's draws as they were. */
         c->rng = gsl_rng_alloc(gsl_rng_taus2);
+        /* stage draws use all 32 bits of a taus2 draw (QUANTILES = 2^8) */
+        assert(c->rng == NULL || (gsl_rng_min(c->rng) == 0 && gsl_rng_max(c->rng) == 0xffffffffUL));
         if (c->rng == NULL)
             return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
         gsl_rng_set(c->rng, (unsigned long)splitmix64(s->cfg->seed * 64 + (uint64_t)i));

@@ -105,7 +105,7 @@ typedef struct pool {
 ** CDFs), interpolated: one uniform per draw instead of a Gaussian and an
 ** exp, which at ~11 draws a task was a third of the event loop's time.
 ** The tails beyond the outermost quantiles are cut: 1 in 2 * QUANTILES. */
-#define QUANTILES 256
+#define QUANTILES 256     /* 2^8: a draw's top 8 bits index it */
 
 typedef struct stage_cost {
     double mean;          /* seconds; every draw when quantile is NULL */
