@@ -126,7 +126,8 @@ static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
 }
 
 /* Group the calibration runs by configuration (group.c): median makespan. */
-static int collect_configs(const bundle *bundles, int nb, fit_report *rep, sim_error *err)
+static int collect_configs(const bundle *bundles, int nb, int flags, fit_report *rep,
+                           sim_error *err)
 {
     run_group *g;
     int n, rc;
@@ -136,12 +137,15 @@ static int collect_configs(const bundle *bundles, int nb, fit_report *rep, sim_e
             rep->heldout_runs += bundles[k].runs[i].heldout;
     if ((rc = group_runs(bundles, nb, GROUP_CALIBRATION, &g, &n, err)) != 0)
         return rc;
-    for (int i = 0; i < n && rep->nconfigs < FIT_MAX_CONFIGS; i++)
+    for (int i = 0; i < n && rep->nconfigs < FIT_MAX_CONFIGS; i++) {
+        if ((flags & FIT_LOGGING_ON_ONLY) && g[i].logging != LOGGING_ON)
+            continue;
         rep->config[rep->nconfigs++] = (fit_config){
             .workload = g[i].workload, .executor = g[i].executor, .logging = g[i].logging,
             .size = g[i].size, .workers = g[i].workers, .runs = g[i].runs,
             .measured_s = g[i].median_s, .spread_s = g[i].max_s - g[i].min_s,
         };
+    }
     free(g);
     return 0;
 }
@@ -364,7 +368,7 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     return rc;
 }
 
-int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start,
+int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const model *start,
               model *out, fit_report *rep, sim_error *err)
 {
     model base;
@@ -387,7 +391,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, const model *start
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
-    if ((rc = collect_configs(bundles, nb, rep, err)) != 0)
+    if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
     if (rc == 0 && nb > 0) {

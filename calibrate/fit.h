@@ -73,7 +73,10 @@ typedef struct fit_report {
 ** traces can measure, and each such stage is reported as taken from it.
 ** Returns 0 with *out and *rep filled, or SIM_EINPUT (no usable run, no
 ** micro-benchmarks), SIM_EFIT (the solver failed: gsl_strerror). */
-int fit_model(const bundle *bundles, int nbundles, const spans *sp,
+/* fit_model's flags */
+#define FIT_LOGGING_ON_ONLY 1   /* fit on logging-on runs only: the logging-off what-if */
+
+int fit_model(const bundle *bundles, int nbundles, const spans *sp, int flags,
               const model *start, model *out, fit_report *rep, sim_error *err);
 
 /* Step 2 alone: scale base's costs by the factors that best reproduce

@@ -43,6 +43,8 @@ static const char usage_long[] =
     "  --store FILE         the trace store to keep the inputs in\n"
     "                       (default " DEFAULT_STORE ")\n"
     "  --no-store           do not keep them\n"
+    "  --logging-on-only    fit on runs with logging on only, so that validate's\n"
+    "                       logging-off what-if predicts runs the fit never saw\n"
     "  --start FILE         values for what traces cannot measure\n"
     "                       (default " DEFAULT_START ")\n"
     "  -h, --help           show this help\n";
@@ -53,6 +55,7 @@ static const struct option options[] = {
     {"store", required_argument, NULL, 's'},
     {"no-store", no_argument, NULL, 'n'},
     {"start", required_argument, NULL, 't'},
+    {"logging-on-only", no_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -190,7 +193,7 @@ static void print_profiles(const bundle *bundles, int nb, FILE *out)
 int cmd_calibrate(int argc, char **argv)
 {
     const char *output = NULL, *store = DEFAULT_STORE, *start_path = DEFAULT_START;
-    int report = 0, opt, nb = 0, runinfos = 0, profiles = 0, nmonitoring = 0, rc = 0;
+    int report = 0, flags = 0, opt, nb = 0, runinfos = 0, profiles = 0, nmonitoring = 0, rc = 0;
     const char *monitoring[MAX_INPUTS];
     bundle *bundles = NULL;
     spans *sp = NULL;
@@ -208,6 +211,7 @@ int cmd_calibrate(int argc, char **argv)
         case 's': store = optarg; break;
         case 'n': store = NULL; break;
         case 't': start_path = optarg; break;
+        case 'l': flags |= FIT_LOGGING_ON_ONLY; break;
         case 'h':
             printf("%s%s", usage_short, usage_long);
             return 0;
@@ -282,7 +286,7 @@ int cmd_calibrate(int argc, char **argv)
                                "run '%s' has zero tasks", bundles[k].runs[i].id);
                 goto done;
             }
-    if ((rc = fit_model(bundles, nb, sp, &start, &fitted, rep, &err)) != 0)
+    if ((rc = fit_model(bundles, nb, sp, flags, &start, &fitted, rep, &err)) != 0)
         goto done;
     if (store) {
         rc = tracestore_open(&ts, store, &err);
