@@ -262,6 +262,23 @@ static int file_known(tracestore *ts, const char *hash, sim_error *err)
 }
 
 /* Begin the transaction and insert the files row. */
+/* Hash path and look it up: 0 when it is new, 1 (with *skipped set) when
+** its content is stored already, or the error. */
+static int file_new(tracestore *ts, const char *path, char hash[17], int64_t *size,
+                    int *skipped, sim_error *err)
+{
+    int rc;
+
+    if (skipped)
+        *skipped = 0;
+    if ((rc = tracestore_file_hash(path, hash, size, err)) != 0)
+        return rc;
+    rc = file_known(ts, hash, err);
+    if (rc == 1 && skipped)
+        *skipped = 1;
+    return rc;
+}
+
 static int file_begin(tracestore *ts, const char *path, const char *hash,
                       int64_t size, const char *kind, int64_t run_id,
                       int64_t *file_id, sim_error *err)
@@ -498,15 +515,8 @@ int tracestore_ingest_log(tracestore *ts, int64_t run_id, const char *path,
     int64_t size;
     int rc;
 
-    if (skipped)
-        *skipped = 0;
-    if ((rc = tracestore_file_hash(path, hash, &size, err)) != 0)
-        return rc;
-    if ((rc = file_known(ts, hash, err)) != 0) {
-        if (rc == 1 && skipped)
-            *skipped = 1;
+    if ((rc = file_new(ts, path, hash, &size, skipped, err)) != 0)
         return rc == 1 ? 0 : rc;
-    }
     if ((p = parsllog_new()) == NULL)
         return error_set(err, SIM_ENOMEM, path, 0, 0, "out of memory");
     if ((rc = file_begin(ts, path, hash, size, kinds[in.kind], run_id, &in.file_id, err)) != 0)
@@ -551,15 +561,8 @@ int tracestore_ingest_profile(tracestore *ts, int64_t run_id, const char *path,
     int64_t size, file_id;
     int rc;
 
-    if (skipped)
-        *skipped = 0;
-    if ((rc = tracestore_file_hash(path, hash, &size, err)) != 0)
-        return rc;
-    if ((rc = file_known(ts, hash, err)) != 0) {
-        if (rc == 1 && skipped)
-            *skipped = 1;
+    if ((rc = file_new(ts, path, hash, &size, skipped, err)) != 0)
         return rc == 1 ? 0 : rc;
-    }
     if ((s = malloc(sizeof *s)) == NULL)
         return error_set(err, SIM_ENOMEM, path, 0, 0, "out of memory");
     /* read before the transaction: a bad profile never touches the store */
@@ -623,15 +626,8 @@ int tracestore_ingest_monitoring(tracestore *ts, int64_t run_id, const char *pat
     int64_t size, file_id;
     int rc, step;
 
-    if (skipped)
-        *skipped = 0;
-    if ((rc = tracestore_file_hash(path, hash, &size, err)) != 0)
-        return rc;
-    if ((rc = file_known(ts, hash, err)) != 0) {
-        if (rc == 1 && skipped)
-            *skipped = 1;
+    if ((rc = file_new(ts, path, hash, &size, skipped, err)) != 0)
         return rc == 1 ? 0 : rc;
-    }
     /* Check the monitoring database before the transaction: a file that is
     ** not one never touches the store. Parsl writes local datetime strings;
     ** julianday turns them into Unix seconds. */
