@@ -20,7 +20,7 @@ REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(OPT) \
               $(shell pkg-config --cflags $(PKGS)) -MMD -MP \
-              -DSIM_REVISION=\"$(REVISION)\" $(EXTRA_CFLAGS)
+              -DSIM_REVISION=\"$(REVISION)\" -DHAVE_INLINE $(EXTRA_CFLAGS)
 LDLIBS_ALL  = $(shell pkg-config --libs $(PKGS)) -lm $(EXTRA_LDFLAGS)
 CHECK_LIBS  = $(shell pkg-config --libs check)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)

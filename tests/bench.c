@@ -11,8 +11,10 @@
 ** 3. Peak memory under 200 bytes per task: each case runs in a child
 **    process whose peak RSS, less that of an empty run, is divided by the
 **    task count.
-** Each time is the median of five runs. Exit status 1 when a target is
-** missed.
+** Each time is the median of seven runs; the ratio is the median of the
+** seven paired ratios (each simulation over the hold run just before it),
+** so that a slow spell of the shared machine hits both sides of a pair.
+** Exit status 1 when a target is missed.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,7 @@
 #include "../sim/heap.h"
 #include "../sim/sim.h"
 
-#define REPEATS 5
+#define REPEATS 7
 #define HOLDS 8000000L
 
 static double now(void)
@@ -137,7 +139,8 @@ int main(int argc, char **argv)
     sim_error err;
     sim_result res;
     sim_config dbl = {0}, fib;
-    double t_sim[REPEATS], t_fib[REPEATS], t_hold[REPEATS], sim_s, fib_s, hold_s;
+    double t_sim[REPEATS], t_fib[REPEATS], t_hold[REPEATS], paired[REPEATS];
+    double sim_s, fib_s, hold_s, ratio;
     uint32_t threads;
     long base, peak_dbl, peak_fib;
     int failed = 0;
@@ -168,6 +171,9 @@ int main(int argc, char **argv)
         t_sim[i] = run_seconds(&dbl, &res);
         t_fib[i] = run_seconds(&fib, &res);
     }
+    for (int i = 0; i < REPEATS; i++)
+        paired[i] = t_sim[i] / t_hold[i];
+    ratio = median(paired, REPEATS);
     hold_s = median(t_hold, REPEATS);
     sim_s = median(t_sim, REPEATS);
     fib_s = median(t_fib, REPEATS);
@@ -190,11 +196,11 @@ int main(int argc, char **argv)
            threads, res.events, (double)res.events / res.tasks);
     printf("%-44s %10.3f %10s %s\n", "double 10^6 htex 192 workers", sim_s, "< 1.000",
            sim_s < 1.0 ? "ok" : "MISSED");
-    printf("%-44s %10.2fx %9s %s\n", "  ratio to hold", sim_s / hold_s, "<= 1.50x",
-           sim_s <= 1.5 * hold_s ? "ok" : "MISSED");
+    printf("%-44s %10.2fx %9s %s\n", "  ratio to hold (median of pairs)", ratio, "<= 1.50x",
+           ratio <= 1.5 ? "ok" : "MISSED");
     printf("%-44s %10.3f %10s %s\n", "fibonacci 27 (1,271,242 tasks) htex 192", fib_s,
            "< 2.000", fib_s < 2.0 ? "ok" : "MISSED");
-    failed |= !(sim_s < 1.0) || !(sim_s <= 1.5 * hold_s) || !(fib_s < 2.0);
+    failed |= !(sim_s < 1.0) || !(ratio <= 1.5) || !(fib_s < 2.0);
     if (base < 0 || peak_dbl < 0 || peak_fib < 0) {
         printf("peak memory: could not measure\n");
         failed = 1;
