@@ -304,9 +304,8 @@ double dfk_plan(sim *s, thread *t, job *j, double *io)
     return 0;
 }
 
-int dfk_finish(sim *s, int32_t thread_id, job *j)
+int dfk_finish(sim *s, job *j)
 {
-    (void)thread_id;
     switch (j->kind) {
     case JOB_MAIN:
         return finish_main(s, j);

@@ -299,7 +299,7 @@ void sim_wake(sim *s, int32_t th)
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    int outcome = dfk_finish(s, th, &s->jobs[t->job]);
+    int outcome = dfk_finish(s, &s->jobs[t->job]);
 
     if (outcome == STEP_CONTINUE) {
         run_step(s, th);

@@ -171,6 +171,6 @@ double sim_stage(sim *s, int stage, const process *p, double *io);
 
 /* dfk.c: Parsl's side of each step */
 double dfk_plan(sim *s, thread *t, job *j, double *io);
-int dfk_finish(sim *s, int32_t thread, job *j);
+int dfk_finish(sim *s, job *j);
 
 #endif
