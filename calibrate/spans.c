@@ -63,17 +63,6 @@ typedef struct run_state {
     int chain;                   /* increment: one task in flight at a time */
 } run_state;
 
-static const char *extra_names[] = {"htex_forward_path", "htex_return_path"};
-
-const char *spans_kind_name(int kind)
-{
-    if (kind >= 0 && kind < STAGE_COUNT)
-        return model_stage_name(kind);
-    if (kind >= STAGE_COUNT && kind < SPAN_COUNT)
-        return extra_names[kind - STAGE_COUNT];
-    return "?";
-}
-
 spans *spans_new(void)
 {
     return calloc(1, sizeof(spans));

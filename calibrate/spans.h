@@ -54,8 +54,4 @@ int spans_add_log(spans *sp, const char *dir, const bundle_run *r, sim_error *er
 /* Statistics of one kind (a stage id or a span_kind); n = 0 when none. */
 span_stats spans_get(const spans *sp, int kind);
 
-/* Name of a kind for reports: the stage's name, "htex_forward_path",
-** "htex_return_path". */
-const char *spans_kind_name(int kind);
-
 #endif

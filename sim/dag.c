@@ -205,14 +205,6 @@ int dag_build(dag *d, int workload, long size, sim_error *err)
     return error_set(err, SIM_EINPUT, NULL, 0, 0, "unknown workload %d", workload);
 }
 
-long dag_bytes(const dag *d)
-{
-    long t = d->tasks;
-
-    return t * (1 + 4 + 4 + 4 + 4) + 8 + 4L * d->dependent_at[t] +
-           4L * d->child_at[t];
-}
-
 void dag_release(dag *d)
 {
     free(d->kind);

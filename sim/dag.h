@@ -51,9 +51,6 @@ long dag_task_count(int workload, long size);
 ** or SIM_ENOMEM with err filled and nothing left allocated. */
 int dag_build(dag *d, int workload, long size, sim_error *err);
 
-/* Bytes the DAG's arrays use. */
-long dag_bytes(const dag *d);
-
 void dag_release(dag *d);
 
 #endif
