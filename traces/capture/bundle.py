@@ -27,8 +27,10 @@ RUN_COLUMNS = [
     'tasks_per_s', 'timed_cpu_s', 'timed_host_busy_s', 'loadavg_1m', 'import_s', 'load_s', 'warmup_s', 'manager_wait_s',
     'cleanup_s', 'wall_s', 'timeout_s', 'task_id_first', 'task_id_last',
     't_start_unix', 't_end_unix', 'parsl_log_lines', 'logs_kept', 'strays_killed',
-    'error', 'files',
+    'gc_full', 'gc_full_s', 'gc_young_s', 'error', 'files',
 ]
+
+GC_COLUMNS = ['run_id', 't_s', 'generation', 'duration_s', 'tasks_submitted', 'collected']
 
 
 def host_id():
@@ -100,6 +102,18 @@ def write_runs_csv(path, rows):
     w.writeheader()
     for row in rows:
         w.writerow({k: _cell(row.get(k)) for k in RUN_COLUMNS})
+    write_atomic(path, buf.getvalue())
+
+
+def write_gc_csv(path, rows):
+    """gc.csv: every run's cyclic collections in its timed section."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator='\n')
+    w.writerow(GC_COLUMNS)
+    for row in rows:
+        for event in row.get('gc_events') or ():
+            w.writerow([row['run_id']] + ['%.9g' % v if isinstance(v, float) else v
+                                          for v in event])
     write_atomic(path, buf.getvalue())
 
 

@@ -4,7 +4,7 @@ This is the orchestrator.  It expands a plan (capture/plan.py), runs the
 micro-benchmarks (capture/micro.py) and every timing run (capture/runner.py)
 each in a fresh Python process with a timeout, kills whatever a run leaves
 behind (capture/procs.py), and writes the bundle described in docs/bundle.md:
-manifest.json, runs.csv, micro.json and runs/<run_id>/.  manifest.json says
+manifest.json, runs.csv, gc.csv, micro.json and runs/<run_id>/.  manifest.json says
 complete=false until every step has finished and succeeded.
 """
 
@@ -106,6 +106,7 @@ class Capture:
 
     def write_runs(self):
         bundle.write_runs_csv(os.path.join(self.out, 'runs.csv'), self.rows)
+        bundle.write_gc_csv(os.path.join(self.out, 'gc.csv'), self.rows)
 
     # -- steps ----------------------------------------------------------
     def run_micro(self):
@@ -192,6 +193,8 @@ class Capture:
             't_end_unix': result.get('t_end_unix'),
             'parsl_log_lines': facts.get('parsl_log_lines'),
             'strays_killed': len(strays),
+            'gc_full': result.get('gc_full'), 'gc_full_s': result.get('gc_full_s'),
+            'gc_young_s': result.get('gc_young_s'), 'gc_events': result.get('gc_events'),
             'error': (result.get('error') or ('timeout after %gs' % spec['timeout_s']
                                               if rc is None else '')).strip().splitlines()[-1:]
             if (result.get('error') or rc is None) else '',

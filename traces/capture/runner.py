@@ -131,6 +131,47 @@ def warm_up(spec, dfk, result):
         result['workers_started'] = len(getattr(executor.executor, '_threads', ()))
 
 
+class GcRecorder:
+    """CPython's cyclic garbage collections during the timed section.
+
+    A full (generation 2) collection walks every tracked object with the
+    GIL held, so its pause grows with the futures the program holds: the
+    simulator models it (docs/bundle.md, gc.csv).  Each event is
+    [seconds since start, generation, duration_s, tasks submitted so far,
+    objects collected]; the callback costs a few microseconds a collection.
+    """
+
+    def __init__(self, dfk, first_task):
+        self.dfk = dfk
+        self.first_task = first_task
+        self.events = []
+        self.t0 = 0.0
+        self.started = 0.0
+
+    def callback(self, phase, info):
+        now = time.perf_counter()
+        if phase == 'start':
+            self.started = now
+            return
+        self.events.append([round(self.started - self.t0, 6), info['generation'],
+                            round(now - self.started, 7),
+                            self.dfk.task_count - self.first_task, info['collected']])
+
+    def start(self):
+        import gc
+        self.t0 = time.perf_counter()
+        gc.callbacks.append(self.callback)
+
+    def stop(self, result):
+        import gc
+        gc.callbacks.remove(self.callback)
+        full = [e for e in self.events if e[1] == 2]
+        result['gc_events'] = self.events
+        result['gc_full'] = len(full)
+        result['gc_full_s'] = sum(e[2] for e in full)
+        result['gc_young_s'] = sum(e[2] for e in self.events if e[1] != 2)
+
+
 def cleanup_after_failure():
     """Best-effort DFK cleanup (bounded to 20 s) so HTEX stops its processes.
 
@@ -203,16 +244,19 @@ def main(spec_path):
         if spec.get('profile'):
             from pyinstrument import Profiler
             profiler = Profiler()
+        collections = GcRecorder(dfk, result['task_id_first'])
         marker.info('capture: timed section start run_id=%s', spec['run_id'])
         result['t_start_unix'] = time.time()
         if profiler is not None:
             profiler.start()
         busy0 = host_busy_s()
+        collections.start()
         cpu0 = time.process_time()
         t = time.perf_counter()
         value = program(size)
         makespan = time.perf_counter() - t
         result['timed_cpu_s'] = time.process_time() - cpu0
+        collections.stop(result)
         busy1 = host_busy_s()
         if busy0 is not None and busy1 is not None:
             result['timed_host_busy_s'] = busy1 - busy0
