@@ -57,10 +57,15 @@ struct field {
     size_t size;         /* buffer size, for F_STRING */
     double min;          /* least value allowed, F_INT and F_REAL */
     int open;            /* 1 when min itself is not allowed (> rather than >=) */
+    int optional;        /* 1 when a file may leave it out (it stays 0) */
 };
 
 #define MF(k, t, member, mn, op) \
-    {k, t, offsetof(model, member), sizeof(((model *)0)->member), mn, op}
+    {k, t, offsetof(model, member), sizeof(((model *)0)->member), mn, op, 0}
+/* The collector's section came after the first model files: without it a
+** model has no full collections, as before. */
+#define MF_OPTIONAL(k, t, member, mn, op) \
+    {k, t, offsetof(model, member), sizeof(((model *)0)->member), mn, op, 1}
 
 static const struct field plain_fields[] = {
     MF("name", F_STRING, name, 0, 0),
@@ -84,6 +89,10 @@ static const struct field plain_fields[] = {
     MF("htex.poll_period_s", F_REAL, htex_poll_period_s, 0, 1),
     MF("htex.result_push_period_s", F_REAL, htex_result_push_period_s, 0, 0),
     MF("htex.cores_per_worker", F_INT, htex_cores_per_worker, 1, 0),
+    MF_OPTIONAL("gc.full_base_s", F_REAL, gc_full_base_s, 0, 0),
+    MF_OPTIONAL("gc.full_per_task_s", F_REAL, gc_full_per_task_s, 0, 0),
+    MF_OPTIONAL("gc.full_check_tasks", F_INT, gc_full_check_tasks, 0, 0),
+    MF_OPTIONAL("gc.full_growth", F_REAL, gc_full_growth, 0, 0),
 };
 
 #define FIELD_COUNT \
@@ -113,6 +122,7 @@ static int fields_build(struct field *f)
             f[n].size = 0;
             f[n].min = 0;
             f[n].open = 0;
+            f[n].optional = 0;
             n++;
         }
     return n;
@@ -283,7 +293,7 @@ static int check_missing(struct loader *L, sim_error *err)
     int i;
 
     for (i = 0; i < L->nfields; i++) {
-        if (L->seen[i])
+        if (L->seen[i] || L->fields[i].optional)
             continue;
         snprintf(path, sizeof path, "%s", L->fields[i].key);
         for (;;) {
@@ -436,6 +446,15 @@ static void write_model(FILE *f, const model *m)
     fprintf(f, "htex: {prefetch_capacity: %d, poll_period_s: %s, "
                "result_push_period_s: %s, cores_per_worker: %d}\n",
             m->htex_prefetch_capacity, a, b, m->htex_cores_per_worker);
+    /* A model without a collector reads back the same without the section. */
+    if (m->gc_full_check_tasks == 0 && m->gc_full_base_s == 0 &&
+        m->gc_full_per_task_s == 0 && m->gc_full_growth == 0)
+        return;
+    real_format(m->gc_full_base_s, a, sizeof a);
+    real_format(m->gc_full_per_task_s, b, sizeof b);
+    real_format(m->gc_full_growth, c, sizeof c);
+    fprintf(f, "gc: {full_base_s: %s, full_per_task_s: %s, full_check_tasks: %d,\n"
+               "     full_growth: %s}\n", a, b, m->gc_full_check_tasks, c);
 }
 
 int model_write(const model *m, const char *path, sim_error *err)

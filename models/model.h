@@ -80,6 +80,15 @@ typedef struct model {
     double htex_result_push_period_s; /* manager result batching period; 0 = immediate */
     int htex_cores_per_worker;   /* HTEX starts min(asked, cores / this) workers */
 
+    /* CPython's cyclic collector in the submitting process. A full
+    ** (generation 2) collection walks every tracked object with the GIL
+    ** held; the objects are mostly the futures the program holds, one set
+    ** per task submitted. */
+    double gc_full_base_s;       /* a full collection's pause with no task held */
+    double gc_full_per_task_s;   /* its added pause per task submitted (held) */
+    int gc_full_check_tasks;     /* submits between full-collection checks; 0 = none */
+    double gc_full_growth;       /* a check collects once the tasks held grew by this fraction since the last */
+
     char path[512];              /* the file it was loaded from, or "" */
     char hash[17];               /* FNV-1a 64 of the file's bytes, hex; "" if none */
 } model;

@@ -38,7 +38,7 @@ static double plan_main(sim *s, thread *t, job *j, double *io)
     if (s->main_submit_next < d->top) {
         j->step = 0;
         s->latency[s->main_submit_next] = s->now;
-        return sim_stage(s, STAGE_SUBMIT, process_of(s, t), io);
+        return sim_stage(s, STAGE_SUBMIT, process_of(s, t), io) + sim_collect(s);
     }
     /* Collect: the futures already done, in one burst, bounded so that
     ** the thread would not have kept the GIL past the switch interval. */
@@ -191,7 +191,7 @@ static double plan_join(sim *s, const thread *t, job *j, double *io)
     if (j->step < nchild) {
         int32_t c = d->child[d->child_at[j->task] + j->step];
         s->latency[c] = s->now;
-        return sim_stage(s, STAGE_SUBMIT, p, io);
+        return sim_stage(s, STAGE_SUBMIT, p, io) + sim_collect(s);
     }
     if (s->inner_done[j->task])
         return sim_stage(s, STAGE_JOIN_EXECUTE, p, io) +

@@ -15,6 +15,7 @@
 #include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,29 @@ double sim_stage(sim *s, int stage, const process *p, double *io)
         work += log;
     }
     return work;
+}
+
+/* One task submitted: the pause of a full collection when this submit
+** makes one. CPython considers a full collection every so many young
+** collections (gc_check submits' worth of allocations) and makes it only
+** once the objects held grew by a quarter since the last (its
+** long_lived_pending rule: gc_growth here, fitted); the collection walks
+** every object, and the objects are mostly the futures held, one set per
+** task submitted. It runs on the submitting thread with the GIL held. */
+double sim_collect(sim *s)
+{
+    double pause;
+
+    if (++s->gc_submitted < s->gc_next_check)
+        return 0;
+    s->gc_next_check += s->gc_check;
+    if (s->gc_submitted < s->gc_last_full * (1 + s->gc_growth))
+        return 0;
+    s->gc_last_full = s->gc_submitted;
+    pause = s->gc_base + s->gc_per_task * (double)s->gc_submitted;
+    s->res->gc_full_collections++;
+    s->res->gc_busy_s += pause;
+    return pause;
 }
 
 /* ---- the GIL, the handler lock and the cores ------------------------- */
@@ -464,6 +488,22 @@ static int setup_costs(sim *s, sim_error *err)
     s->handoff = m->gil_handoff_s;
     s->record_handoffs = m->record_handoffs;
     s->thread_start = m->thread_start_s;
+    s->gc_check = m->gc_full_check_tasks;
+    s->gc_growth = m->gc_full_growth;
+    s->gc_base = m->gc_full_base_s;
+    s->gc_per_task = m->gc_full_per_task_s;
+    s->gc_next_check = LONG_MAX;
+    if (s->gc_check > 0) {
+        /* Where the run starts in the collector's cycle depends on all
+        ** that came before it (imports, warm-up): uniform, from a stream
+        ** of its own. */
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+        if (r == NULL)
+            return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+        gsl_rng_set(r, (unsigned long)splitmix64(s->cfg->seed * 64 + STAGE_COUNT));
+        s->gc_next_check = 1 + (long)gsl_rng_uniform_int(r, (unsigned long)s->gc_check);
+        gsl_rng_free(r);
+    }
     return 0;
 }
 

@@ -157,6 +157,14 @@ typedef struct sim {
     int32_t parked_tail;
     int app_launch_stage;         /* STAGE_LAUNCH_THREADS or _HTEX */
 
+    /* CPython's full collections in the submitting process (model gc.*) */
+    long gc_submitted;            /* tasks submitted so far */
+    long gc_next_check;           /* the submit that makes the next check */
+    long gc_last_full;            /* gc_submitted at the last full collection */
+    long gc_check;                /* submits between checks; 0 = never */
+    double gc_growth;             /* growth since the last that a check needs */
+    double gc_base, gc_per_task;  /* a full collection's pause: base + per task held */
+
     sim_result *res;              /* accumulators live here */
     long done;                    /* tasks completed */
 } sim;
@@ -168,6 +176,7 @@ void sim_pool_push(sim *s, int pool, int32_t j);
 void sim_wake(sim *s, int32_t thread);
 void sim_pool_start_thread(sim *s, int pool);
 double sim_stage(sim *s, int stage, const process *p, double *io);
+double sim_collect(sim *s);
 
 /* dfk.c: Parsl's side of each step */
 double dfk_plan(sim *s, thread *t, job *j, double *io);

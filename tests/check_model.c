@@ -122,6 +122,11 @@ START_TEST(test_round_trip_exact)
     a.record_io_s = 5e-324;
     a.machine_memory_gib = 1e300 / 7;
     a.calibrated = 1;
+    ck_assert_int_eq(a.gc_full_check_tasks, 0);   /* no gc section: no collector */
+    a.gc_full_base_s = 0.0625 / 3;
+    a.gc_full_per_task_s = 2e-5 / 3;
+    a.gc_full_check_tasks = 2555;
+    a.gc_full_growth = 0.2;
     snprintf(a.provenance, sizeof a.provenance,
              "na\xc3\xafve \"quoted\" \\ back\ttab: # not a comment");
     snprintf(a.machine_cpu, sizeof a.machine_cpu, "{[,]}");
@@ -287,6 +292,9 @@ START_TEST(test_set)
     ck_assert_double_eq(m.record_enabled_s, 0);
     ck_assert_int_eq(model_set(&m, "htex.prefetch_capacity", "8", &err), 0);
     ck_assert_int_eq(m.htex_prefetch_capacity, 8);
+    ck_assert_int_eq(model_set(&m, "gc.full_check_tasks", "2500", &err), 0);
+    ck_assert_int_eq(m.gc_full_check_tasks, 2500);
+    ck_assert_int_eq(model_set(&m, "gc.full_growth", "-1", &err), SIM_EINPUT);
     ck_assert_int_eq(model_set(&m, "calibrated", "true", &err), 0);
     ck_assert_int_eq(m.calibrated, 1);
     ck_assert_int_eq(model_set(&m, "name", "what-if", &err), 0);

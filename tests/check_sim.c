@@ -72,6 +72,55 @@ START_TEST(test_threads_double_sum_of_work)
 }
 END_TEST
 
+/* Full collections pause the GIL on the submitting thread: on one GIL
+** they add to the sum of work exactly. A check every 10 submits from a
+** random phase in 1..10 makes 5 collections in 50 submits, at submits
+** p, p + 10, ..., p + 40, each 100 us + 1 us per task submitted. */
+START_TEST(test_full_collections_pause_the_gil)
+{
+    model m;
+    sim_config c;
+    sim_result r, plain;
+    sim_error err;
+    const double work = 50 * (10 + 5 + 3 + 4 + 0.5) * US;
+    int seen[11] = {0};
+
+    constant_model(&m);
+    c = config(&m, WORKLOAD_DOUBLE, 50, EXECUTOR_THREADS, 1);
+    ck_assert_int_eq(sim_run(&c, &plain, &err), 0);
+    ck_assert_int_eq(plain.gc_full_collections, 0);
+    m.gc_full_check_tasks = 10;
+    m.gc_full_base_s = 100 * US;
+    m.gc_full_per_task_s = 1 * US;
+    for (c.seed = 1; c.seed <= 20; c.seed++) {
+        double phase;
+        ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+        ck_assert_int_eq(r.gc_full_collections, 5);
+        /* the pauses are 5 * 100 + (p + p + 10 + ... + p + 40) us */
+        phase = (r.gc_busy_s / US - 600) / 5;
+        ck_assert_double_eq_tol(phase, round(phase), 1e-6);
+        ck_assert(phase >= 1 - 1e-6 && phase <= 10 + 1e-6);
+        seen[(int)round(phase)] = 1;
+        ck_assert_double_eq_tol(r.makespan_s, work + r.gc_busy_s, 1e-12);
+    }
+    /* the phase is drawn: 20 seeds give more than one */
+    ck_assert_int_gt(seen[1] + seen[2] + seen[3] + seen[4] + seen[5] + seen[6] +
+                     seen[7] + seen[8] + seen[9] + seen[10], 1);
+    /* Growth 1: after a collection at k, the next waits for 2k tasks. */
+    m.gc_full_growth = 1.0;
+    c.seed = 3;
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_lt(r.gc_full_collections, 5);
+    ck_assert_int_ge(r.gc_full_collections, 2);
+    /* check 0: no collections, and the run is the plain one bit for bit */
+    m.gc_full_check_tasks = 0;
+    c.seed = 1;
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_eq(r.gc_full_collections, 0);
+    ck_assert(r.makespan_s == plain.makespan_s);
+}
+END_TEST
+
 /* concurrent.futures starts a worker at a submit that finds none idle, up
 ** to its maximum: the internal join pool, which warm-up never touched,
 ** starts a thread for each of fibonacci(2)'s three joins when none is idle
@@ -284,6 +333,7 @@ Suite *sim_suite(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_threads_double_sum_of_work);
+    tcase_add_test(tc, test_full_collections_pause_the_gil);
     tcase_add_test(tc, test_htex_single_task_pipeline);
     tcase_add_test(tc, test_join_threads_started_on_demand);
     tcase_add_test(tc, test_logging_costs);
