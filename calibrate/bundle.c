@@ -1,5 +1,5 @@
 /*
-** The trace bundle reader of bundle.h. runs.csv is read with a small
+** The trace bundle reader of bundle.h. runs.csv and gc.csv are read with a small
 ** RFC 4180 field splitter (quoted fields, doubled quotes), by header name,
 ** so columns may be reordered or added by a later harness; the JSON files
 ** go through jansson.
@@ -133,65 +133,178 @@ static void fill_run(bundle_run *r, char **f, const int *at)
 #undef GET
 }
 
-static int read_runs(bundle *b, const char *path, sim_error *err)
-{
-    FILE *f = fopen(path, "r");
-    char *line = NULL, *field[MAX_FIELDS];
-    size_t cap = 0;
-    ssize_t len;
-    int at[C_COUNT], nheader = 0, lineno = 0, bad = 0, n, rc = 0, capacity = 0;
+/* One CSV file, record by record: the header, then rows with as many
+** fields as it has. Blank lines are skipped. */
+typedef struct csv_reader {
+    FILE *f;
+    const char *path;
+    char *line;                /* the current record, split in place; owned */
+    size_t cap;
+    int lineno;
+    char *field[MAX_FIELDS];   /* the current record's fields */
+    int n;                     /* how many */
+    int nheader;               /* fields of the header, 0 before it */
+} csv_reader;
 
-    if (f == NULL)
+static int csv_open(csv_reader *r, const char *path, sim_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    if ((r->f = fopen(path, "r")) == NULL)
         return error_set(err, SIM_EIO, path, 0, 0, "cannot open: %m");
-    for (int c = 0; c < C_COUNT; c++)
-        at[c] = -1;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = 0;
+    return 0;
+}
+
+static void csv_close(csv_reader *r)
+{
+    free(r->line);
+    fclose(r->f);
+}
+
+/* Read the next record. Returns 1 with r->field and r->n set, 0 at the
+** end of the file, or SIM_EINPUT at the record's line and column. */
+static int csv_next(csv_reader *r, sim_error *err)
+{
+    ssize_t len;
+    int bad = 0;
+
+    while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
+        r->lineno++;
+        while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
+            r->line[--len] = 0;
         if (len == 0)
             continue;
-        n = split_csv(line, field, MAX_FIELDS, &bad);
-        if (n < 0) {
-            rc = error_set(err, SIM_EINPUT, path, lineno, bad, "unterminated quoted field");
+        r->n = split_csv(r->line, r->field, MAX_FIELDS, &bad);
+        if (r->n < 0)
+            return error_set(err, SIM_EINPUT, r->path, r->lineno, bad,
+                             "unterminated quoted field");
+        if (r->nheader == 0)
+            r->nheader = r->n;
+        else if (r->n != r->nheader)
+            return error_set(err, SIM_EINPUT, r->path, r->lineno, 1,
+                             "%d fields where the header has %d", r->n, r->nheader);
+        return 1;
+    }
+    return 0;
+}
+
+/* Where each of names is in the header record (-1 when absent). */
+static void csv_columns(const csv_reader *r, const char *const *names, int count, int *at)
+{
+    for (int c = 0; c < count; c++) {
+        at[c] = -1;
+        for (int i = 0; i < r->n; i++)
+            if (!strcmp(r->field[i], names[c]))
+                at[c] = i;
+    }
+}
+
+/* Grow *array (of *capacity elements of size bytes) when n has reached it. */
+static int grow(void *array, int n, int *capacity, size_t size)
+{
+    void *grown;
+
+    if (n < *capacity)
+        return 0;
+    grown = realloc(*(void **)array, size * (*capacity ? 2 * *capacity : 64));
+    if (grown == NULL)
+        return -1;
+    *(void **)array = grown;
+    *capacity = *capacity ? 2 * *capacity : 64;
+    return 0;
+}
+
+static int read_runs(bundle *b, const char *path, sim_error *err)
+{
+    csv_reader r;
+    int at[C_COUNT], rc, capacity = 0;
+
+    if ((rc = csv_open(&r, path, err)) != 0)
+        return rc;
+    if ((rc = csv_next(&r, err)) <= 0) {
+        if (rc == 0)
+            rc = error_set(err, SIM_EINPUT, path, 1, 1, "empty runs table");
+        goto done;
+    }
+    csv_columns(&r, column_names, C_COUNT, at);
+    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
+        if (at[required[k]] < 0) {
+            rc = error_set(err, SIM_EINPUT, path, 1, 1,
+                           "missing column '%s'", column_names[required[k]]);
             goto done;
         }
-        if (nheader == 0) {
-            nheader = n;
-            for (int i = 0; i < n; i++)
-                for (int c = 0; c < C_COUNT; c++)
-                    if (!strcmp(field[i], column_names[c]))
-                        at[c] = i;
-            for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
-                if (at[required[k]] < 0) {
-                    rc = error_set(err, SIM_EINPUT, path, 1, 1,
-                                   "missing column '%s'", column_names[required[k]]);
-                    goto done;
-                }
-            continue;
-        }
-        if (n != nheader) {
-            rc = error_set(err, SIM_EINPUT, path, lineno, 1,
-                           "%d fields where the header has %d", n, nheader);
+    while ((rc = csv_next(&r, err)) > 0) {
+        if (grow(&b->runs, b->nruns, &capacity, sizeof *b->runs)) {
+            rc = error_set(err, SIM_ENOMEM, path, r.lineno, 0, "out of memory");
             goto done;
         }
-        if (b->nruns == capacity) {
-            bundle_run *grown;
-            capacity = capacity ? 2 * capacity : 64;
-            grown = realloc(b->runs, sizeof *grown * capacity);
-            if (grown == NULL) {
-                rc = error_set(err, SIM_ENOMEM, path, lineno, 0, "out of memory");
+        fill_run(&b->runs[b->nruns++], r.field, at);
+    }
+done:
+    csv_close(&r);
+    return rc;
+}
+
+/* gc.csv: run_id, t_s, generation, duration_s, tasks_submitted, collected.
+** Optional (older bundles lack it); the full collections are kept. */
+static int read_gc(bundle *b, const char *path, sim_error *err)
+{
+    enum { G_RUN, G_T, G_GENERATION, G_DURATION, G_TASKS, G_COUNT };
+    static const char *const names[G_COUNT] = {"run_id", "t_s", "generation", "duration_s",
+                                               "tasks_submitted"};
+    csv_reader r;
+    char *end;
+    int at[G_COUNT], rc, capacity = 0, run = 0, found, k;
+
+    if (!exists(path))
+        return 0;
+    if ((rc = csv_open(&r, path, err)) != 0)
+        return rc;
+    b->has_gc = 1;
+    if ((rc = csv_next(&r, err)) <= 0) {
+        if (rc == 0)
+            rc = error_set(err, SIM_EINPUT, path, 1, 1, "empty collections table");
+        goto done;
+    }
+    csv_columns(&r, names, G_COUNT, at);
+    for (k = 0; k < G_COUNT; k++)
+        if (at[k] < 0) {
+            rc = error_set(err, SIM_EINPUT, path, 1, 1, "missing column '%s'", names[k]);
+            goto done;
+        }
+    while ((rc = csv_next(&r, err)) > 0) {
+        double v[G_COUNT];
+        for (int c = G_T; c < G_COUNT; c++) {
+            const char *text = r.field[at[c]];
+            v[c] = strtod(text, &end);
+            if (text[0] == 0 || *end != 0 || !(v[c] >= 0)) {
+                rc = error_set(err, SIM_EINPUT, path, r.lineno, (int)(text - r.line) + 1,
+                               "'%s' is not a number >= 0 (column %s)", text, names[c]);
                 goto done;
             }
-            b->runs = grown;
         }
-        fill_run(&b->runs[b->nruns++], field, at);
+        if (v[G_GENERATION] != 2)
+            continue;
+        /* Rows come grouped by run: look from the last run found. */
+        for (found = -1, k = 0; found < 0 && k < b->nruns; k++)
+            if (!strcmp(b->runs[(run + k) % b->nruns].id, r.field[at[G_RUN]]))
+                found = (run + k) % b->nruns;
+        if (found < 0) {
+            rc = error_set(err, SIM_EINPUT, path, r.lineno, 1,
+                           "run '%s' is not in runs.csv", r.field[at[G_RUN]]);
+            goto done;
+        }
+        run = found;
+        if (grow(&b->collections, b->ncollections, &capacity, sizeof *b->collections)) {
+            rc = error_set(err, SIM_ENOMEM, path, r.lineno, 0, "out of memory");
+            goto done;
+        }
+        b->collections[b->ncollections++] = (bundle_collection){
+            .run = run, .t_s = v[G_T], .duration_s = v[G_DURATION],
+            .tasks_submitted = (long)v[G_TASKS]};
     }
-    if (nheader == 0)
-        rc = error_set(err, SIM_EINPUT, path, 1, 1, "empty runs table");
 done:
-    free(line);
-    fclose(f);
+    csv_close(&r);
     return rc;
 }
 
@@ -281,6 +394,10 @@ int bundle_load(bundle *b, const char *dir, sim_error *err)
         rc = read_runs(b, path, err);
     }
     if (rc == 0) {
+        snprintf(path, sizeof path, "%s/gc.csv", dir);
+        rc = read_gc(b, path, err);
+    }
+    if (rc == 0) {
         snprintf(path, sizeof path, "%s/micro.json", dir);
         rc = read_micro(b, path, err);
     }
@@ -298,8 +415,10 @@ int bundle_load(bundle *b, const char *dir, sim_error *err)
 void bundle_release(bundle *b)
 {
     free(b->runs);
+    free(b->collections);
     b->runs = NULL;
-    b->nruns = 0;
+    b->collections = NULL;
+    b->nruns = b->ncollections = 0;
 }
 
 const char *bundle_run_file(const bundle *b, const bundle_run *r,

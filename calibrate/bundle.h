@@ -35,6 +35,15 @@ typedef struct bundle_run {
     double t_end;            /* and ended */
 } bundle_run;
 
+/* One full (generation 2) cyclic collection of the submitting process
+** during a run's timed section (gc.csv; younger generations are not kept). */
+typedef struct bundle_collection {
+    int run;                 /* index into the bundle's runs */
+    double t_s;              /* since the timed section started */
+    double duration_s;       /* the pause */
+    long tasks_submitted;    /* tasks the run had submitted when it started */
+} bundle_collection;
+
 typedef struct bundle {
     char path[512];          /* the bundle's folder */
     char name[128];          /* manifest "name", or the folder's base name */
@@ -48,6 +57,9 @@ typedef struct bundle {
     char python_version[32];
     bundle_run *runs;        /* [nruns]; owned */
     int nruns;
+    bundle_collection *collections; /* [ncollections], full ones, in file order; owned */
+    int ncollections;
+    int has_gc;              /* 1 when the bundle has gc.csv (harnesses since 2026-12) */
     double log_enabled_s;    /* micro: one enabled Parsl log record, median; -1 if absent */
     double log_disabled_s;   /* micro: one disabled logging call, median; -1 if absent */
     double handoff_roundtrip_s; /* micro: queue put/get to another thread and back; -1 if absent */

@@ -85,11 +85,15 @@ static void apply(fit_context *c, const double *x, double *factor)
     m->gil_handoff_s = c->rep->handoff_s * factor[FACTOR_HANDOFF];
 }
 
+/* The median makespan over the report's replications: with full
+** collections at a random phase, one seed alone would fit the phase. */
 static double simulate(fit_context *c, const fit_config *fc)
 {
     sim_config cfg;
     sim_result res;
     sim_error err;
+    double makespan[FIT_MAX_REPLICATIONS];
+    int n = c->rep->replications > 0 ? c->rep->replications : 1;
 
     memset(&cfg, 0, sizeof cfg);
     cfg.workload = fc->workload;
@@ -98,13 +102,18 @@ static double simulate(fit_context *c, const fit_config *fc)
     cfg.workers = fc->workers;
     cfg.logging = fc->logging;
     cfg.cores = c->cores;
-    cfg.seed = 1;
     cfg.model = &c->trial;
-    if (sim_run(&cfg, &res, &err) != 0) {
-        c->failed = 1;
-        return NAN;
+    for (int r = 0; r < n; r++) {
+        /* validate.c's seeds for its replications */
+        cfg.seed = 1 + (uint64_t)r * 0x9E3779B97F4A7C15ULL;
+        if (sim_run(&cfg, &res, &err) != 0) {
+            c->failed = 1;
+            return NAN;
+        }
+        makespan[r] = res.makespan_s;
     }
-    return res.makespan_s;
+    gsl_sort(makespan, 1, n);
+    return gsl_stats_median_from_sorted_data(makespan, 1, n);
 }
 
 static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
@@ -391,6 +400,8 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
+    gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc);
+    rep->replications = base.gc_full_check_tasks > 0 ? FIT_MAX_REPLICATIONS : 1;
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
@@ -434,6 +445,25 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
             m->record_disabled_s);
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
+    if (rep->gc.source == GCFIT_NONE) {
+        fprintf(out, "full collections: none recorded (no gc.csv); %s\n",
+                m->gc_full_check_tasks > 0 ? "the start model's kept" : "not simulated");
+    } else {
+        fprintf(out, "full collections (%d in %d runs): pause %.3e s (sd %.1e) + %.3e s "
+                     "(sd %.1e) per task submitted, R^2 %.3f\n",
+                rep->gc.collections, rep->gc.runs, m->gc_full_base_s, rep->gc.base_sd,
+                m->gc_full_per_task_s, rep->gc.per_task_sd, rep->gc.r2);
+        if (rep->gc.source == GCFIT_FULL)
+            fprintf(out, "  a check every %d submits, collecting after %.1f%% growth "
+                         "(%d intervals, rms %.0f tasks)\n", m->gc_full_check_tasks,
+                    100 * m->gc_full_growth, rep->gc.intervals, rep->gc.interval_rms);
+        else
+            fprintf(out, "  a check every %d submits (the collection rate; fewer than 3 "
+                         "intervals), growth %.1f%% kept\n", m->gc_full_check_tasks,
+                    100 * m->gc_full_growth);
+        fprintf(out, "  simulated with %d replications per configuration (median)\n",
+                rep->replications);
+    }
     fprintf(out, "thread start (ThreadPoolExecutor worker): %.3e s (%s)\n", m->thread_start_s,
             rep->thread_start_measured ? "micro-benchmark thread_start"
                                        : "start model: NOT MEASURED");

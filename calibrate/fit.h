@@ -25,6 +25,7 @@
 #include "../models/model.h"
 #include "../sim/error.h"
 #include "bundle.h"
+#include "gcfit.h"
 #include "spans.h"
 
 enum fit_factor {
@@ -37,6 +38,7 @@ enum fit_factor {
 };
 
 #define FIT_MAX_CONFIGS 256
+#define FIT_MAX_REPLICATIONS 5   /* simulations per configuration when collections are random */
 
 typedef struct fit_config {
     int workload, executor, logging;  /* enums of sim.h */
@@ -66,6 +68,8 @@ typedef struct fit_report {
     double handoff_s;                    /* micro: half a thread hand-off round trip */
     int thread_start_measured;           /* 1 when thread_start came from the bundle */
     int heldout_runs;                    /* runs left out for validation */
+    gcfit_report gc;                     /* the collector's structure */
+    int replications;                    /* simulations per configuration; the median is fitted */
 } fit_report;
 
 /* Fit a model from bundles (nbundles >= 0) and the spans read from them

@@ -214,6 +214,77 @@ START_TEST(test_bundle_bad_rows)
 }
 END_TEST
 
+static void write_gc(const char *text)
+{
+    char path[128];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/gc.csv", dir);
+    f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_gc(void)
+{
+    char path[128];
+
+    snprintf(path, sizeof path, "%s/gc.csv", dir);
+    unlink(path);
+}
+
+/* gc.csv: full collections kept, young ones dropped; a bad number or an
+** unknown run is an error at its line and column. */
+START_TEST(test_bundle_reads_collections)
+{
+    static const char gc_header[] = "run_id,t_s,generation,duration_s,tasks_submitted,collected\n";
+    bundle b;
+    sim_error err;
+    char csv[512], gc[512];
+
+    snprintf(csv, sizeof csv, "%sr1,double,100,100,threads,4,off,calibration,ok,0.25,\n"
+             "r2,double,100,100,threads,4,off,calibration,ok,0.25,\n", header);
+    make_bundle(csv, manifest);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), 0);
+    ck_assert_int_eq(b.has_gc, 0);
+    ck_assert_int_eq(b.ncollections, 0);
+    bundle_release(&b);
+
+    snprintf(gc, sizeof gc, "%sr1,0.001,0,1e-05,3,0\nr1,0.01,2,0.07,50,10\n"
+             "r2,0.02,2,0.08,60,0\nr2,0.03,1,0.001,70,0\n", gc_header);
+    write_gc(gc);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), 0);
+    ck_assert_int_eq(b.has_gc, 1);
+    ck_assert_int_eq(b.ncollections, 2);
+    ck_assert_int_eq(b.collections[0].run, 0);
+    ck_assert_int_eq(b.collections[0].tasks_submitted, 50);
+    ck_assert_double_eq(b.collections[0].duration_s, 0.07);
+    ck_assert_int_eq(b.collections[1].run, 1);
+    ck_assert_double_eq(b.collections[1].t_s, 0.02);
+    bundle_release(&b);
+
+    snprintf(gc, sizeof gc, "%sr1,0.001,2,0.07x,3,0\n", gc_header);
+    write_gc(gc);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.file, "gc.csv"));
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_int_eq(err.column, 12);
+    ck_assert_ptr_nonnull(strstr(err.message, "'0.07x' is not a number"));
+
+    snprintf(gc, sizeof gc, "%sr9,0.001,2,0.07,3,0\n", gc_header);
+    write_gc(gc);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_ptr_nonnull(strstr(err.message, "run 'r9' is not in runs.csv"));
+
+    write_gc("run_id,t_s,generation\n");
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "missing column 'duration_s'"));
+    remove_gc();
+    remove_bundle();
+}
+END_TEST
+
 Suite *fit_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -223,6 +294,7 @@ Suite *fit_suite(void)
     tcase_add_test(tc, test_recovers_known_factors);
     tcase_add_test(tc, test_bundle_reads_quoted_fields);
     tcase_add_test(tc, test_bundle_bad_rows);
+    tcase_add_test(tc, test_bundle_reads_collections);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -13,6 +13,7 @@
     SUITE(dag) \
     SUITE(sim) \
     SUITE(fit) \
+    SUITE(gcfit) \
     SUITE(model) \
     SUITE(experiment) \
     SUITE(results) \
