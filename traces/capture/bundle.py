@@ -27,7 +27,9 @@ RUN_COLUMNS = [
     'tasks_per_s', 'timed_cpu_s', 'timed_host_busy_s', 'loadavg_1m', 'import_s', 'load_s', 'warmup_s', 'manager_wait_s',
     'cleanup_s', 'wall_s', 'timeout_s', 'task_id_first', 'task_id_last',
     't_start_unix', 't_end_unix', 'parsl_log_lines', 'logs_kept', 'strays_killed',
-    'gc_full', 'gc_full_s', 'gc_young_s', 'error', 'files',
+    'gc_full', 'gc_full_s', 'gc_young_s', 'worker_debug', 'cpu_interchange_s',
+    'cpu_manager_s', 'cpu_workers_s', 'records_interchange', 'records_manager',
+    'records_workers', 'error', 'files',
 ]
 
 GC_COLUMNS = ['run_id', 't_s', 'generation', 'duration_s', 'tasks_submitted', 'collected']

@@ -195,6 +195,13 @@ class Capture:
             'strays_killed': len(strays),
             'gc_full': result.get('gc_full'), 'gc_full_s': result.get('gc_full_s'),
             'gc_young_s': result.get('gc_young_s'), 'gc_events': result.get('gc_events'),
+            'worker_debug': spec.get('worker_debug', False),
+            'cpu_interchange_s': result.get('cpu_interchange_s'),
+            'cpu_manager_s': result.get('cpu_manager_s'),
+            'cpu_workers_s': result.get('cpu_workers_s'),
+            'records_interchange': result.get('records_interchange'),
+            'records_manager': result.get('records_manager'),
+            'records_workers': result.get('records_workers'),
             'error': (result.get('error') or ('timeout after %gs' % spec['timeout_s']
                                               if rc is None else '')).strip().splitlines()[-1:]
             if (result.get('error') or rc is None) else '',

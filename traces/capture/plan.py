@@ -19,7 +19,8 @@ LOGGING = ('on', 'off', 'off_all')
 ROLES = ('calibration', 'heldout')
 MAX_TASKS = 200000
 GROUP_KEYS = {'name', 'workloads', 'sizes', 'executors', 'workers', 'logging',
-              'role', 'reps', 'profile', 'monitoring', 'timeout_s', 'keep_logs'}
+              'role', 'reps', 'profile', 'monitoring', 'worker_debug', 'timeout_s',
+              'keep_logs'}
 KEEP_LOGS = ('all', 'first', 'none')
 
 
@@ -102,6 +103,7 @@ def expand(plan):
                 'role': group.get('role', 'calibration'),
                 'profile': bool(group.get('profile', False)),
                 'monitoring': bool(group.get('monitoring', False)),
+                'worker_debug': bool(group.get('worker_debug', False)),
                 'timeout_s': float(group.get('timeout_s', default_timeout)),
                 'reps': int(group.get('reps', default_reps)),
                 'keep_logs': group.get('keep_logs'),
@@ -115,7 +117,8 @@ def expand(plan):
                 continue
             run = dict(c, rep=rep)
             del run['reps']
-            flags = ('-prof' if c['profile'] else '') + ('-mon' if c['monitoring'] else '')
+            flags = ('-prof' if c['profile'] else '') + ('-mon' if c['monitoring'] else '') + \
+                ('-dbg' if c['worker_debug'] else '')
             base = '%s-%s-n%d-%s-w%d-log_%s%s-r%d' % (
                 c['group'], c['workload'], c['size'], c['executor'], c['workers'],
                 c['logging'], flags, rep)

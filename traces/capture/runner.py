@@ -32,6 +32,7 @@ def build_config(spec, run_dir):
         executor = HighThroughputExecutor(
             label='htex',
             max_workers_per_node=workers,
+            worker_debug=bool(spec.get('worker_debug')),
             provider=LocalProvider(init_blocks=1, min_blocks=0, max_blocks=1),
         )
     else:
@@ -172,6 +173,89 @@ class GcRecorder:
         result['gc_young_s'] = sum(e[2] for e in self.events if e[1] != 2)
 
 
+class ProcessCpu:
+    """CPU time of HTEX's own processes during the timed section.
+
+    The interchange is a child of this process; the worker pool (manager)
+    is started by LocalProvider in a session of its own, so it is found by
+    its command line, which names this run's log directory; its workers are
+    its descendants.  CPU is user + system seconds (psutil).  Together with
+    timed_cpu_s this says where a task's CPU goes, process by process.
+    """
+
+    def __init__(self, run_dir):
+        import psutil
+        self.psutil = psutil
+        me = psutil.Process()
+        self.groups = {'interchange': [], 'manager': [], 'workers': []}
+        for p in me.children(recursive=True):
+            if 'interchange' in ' '.join(self._cmdline(p)):
+                self.groups['interchange'].append(p)
+        for p in psutil.process_iter():
+            line = ' '.join(self._cmdline(p))
+            if 'process_worker_pool' in line and run_dir in line:
+                self.groups['manager'].append(p)
+                self.groups['workers'] += self._children(p)
+        self.start = self._sample()
+
+    def _cmdline(self, p):
+        try:
+            return p.cmdline()
+        except self.psutil.Error:
+            return []
+
+    def _children(self, p):
+        try:
+            return p.children(recursive=True)
+        except self.psutil.Error:
+            return []
+
+    def _sample(self):
+        out = {}
+        for name, procs in self.groups.items():
+            total = 0.0
+            for p in procs:
+                try:
+                    t = p.cpu_times()
+                    total += t.user + t.system
+                except self.psutil.Error:
+                    pass
+            out[name] = total
+        return out
+
+    def stop(self, result):
+        end = self._sample()
+        for name in self.groups:
+            if self.groups[name]:
+                result['cpu_%s_s' % name] = end[name] - self.start[name]
+
+
+def count_htex_records(run_dir, t0, t1, tasks, result):
+    """Records per task in the timed section of each HTEX log.
+
+    Lines start with %(created)f; with worker_debug the interchange and
+    the manager write their DEBUG records too, which is how a plan counts
+    the records that logging creates and the handler's level then drops.
+    """
+    import glob
+    found = {'interchange': glob.glob(os.path.join(run_dir, '*', 'interchange.log')),
+             'manager': glob.glob(os.path.join(run_dir, '*', 'block-*', '*', 'manager.log')),
+             'workers': glob.glob(os.path.join(run_dir, '*', 'block-*', '*', 'worker_*.log'))}
+    for name, paths in found.items():
+        if not paths or tasks <= 0:
+            continue
+        n = 0
+        for path in paths:
+            with open(path, errors='replace') as f:
+                for line in f:
+                    try:
+                        created = float(line.split(' ', 1)[0])
+                    except ValueError:
+                        continue
+                    n += t0 <= created <= t1
+        result['records_%s' % name] = n / tasks
+
+
 def cleanup_after_failure():
     """Best-effort DFK cleanup (bounded to 20 s) so HTEX stops its processes.
 
@@ -245,6 +329,7 @@ def main(spec_path):
             from pyinstrument import Profiler
             profiler = Profiler()
         collections = GcRecorder(dfk, result['task_id_first'])
+        processes = ProcessCpu(dfk.run_dir) if spec['executor'] == 'htex' else None
         marker.info('capture: timed section start run_id=%s', spec['run_id'])
         result['t_start_unix'] = time.time()
         if profiler is not None:
@@ -257,6 +342,8 @@ def main(spec_path):
         makespan = time.perf_counter() - t
         result['timed_cpu_s'] = time.process_time() - cpu0
         collections.stop(result)
+        if processes is not None:
+            processes.stop(result)
         busy1 = host_busy_s()
         if busy0 is not None and busy1 is not None:
             result['timed_host_busy_s'] = busy1 - busy0
@@ -279,6 +366,9 @@ def main(spec_path):
         dfk.cleanup()
         parsl.clear()
         result['cleanup_s'] = time.perf_counter() - t
+        if spec['executor'] == 'htex':
+            count_htex_records(dfk.run_dir, result['t_start_unix'], result['t_end_unix'],
+                               result['tasks_submitted'], result)
         result['total_s'] = time.perf_counter() - T_PROCESS_START
         result['status'] = 'ok' if result['result_ok'] else 'failed'
         if not result['result_ok']:
