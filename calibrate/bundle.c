@@ -89,14 +89,17 @@ enum column {
     C_RUN_ID, C_GROUP, C_WORKLOAD, C_SIZE, C_TASKS, C_EXECUTOR, C_WREQ, C_WSTART,
     C_WSTART_LOG, C_LOGGING, C_REP, C_ROLE, C_PROFILE, C_MONITORING, C_STATUS,
     C_MAKESPAN, C_LOAD, C_WARMUP, C_CLEANUP, C_TASK_FIRST, C_TASK_LAST,
-    C_T_START, C_T_END, C_COUNT
+    C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
+    C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_COUNT
 };
 
 static const char *column_names[C_COUNT] = {
     "run_id", "group", "workload", "size", "tasks", "executor", "workers_requested",
     "workers_started", "workers_started_log", "logging", "rep", "role", "profile",
     "monitoring", "status", "makespan_s", "load_s", "warmup_s", "cleanup_s",
-    "task_id_first", "task_id_last", "t_start_unix", "t_end_unix",
+    "task_id_first", "task_id_last", "t_start_unix", "t_end_unix", "worker_debug",
+    "timed_cpu_s", "cpu_interchange_s", "cpu_manager_s", "cpu_workers_s",
+    "records_interchange", "records_manager", "records_workers",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -130,6 +133,14 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->task_last = (long)number_or(GET(C_TASK_LAST), -1);
     r->t_start = number_or(GET(C_T_START), -1);
     r->t_end = number_or(GET(C_T_END), -1);
+    r->worker_debug = number_or(GET(C_WORKER_DEBUG), 0) != 0;
+    r->cpu_submit_s = number_or(GET(C_CPU_SUBMIT), -1);
+    r->cpu_interchange_s = number_or(GET(C_CPU_INTERCHANGE), -1);
+    r->cpu_manager_s = number_or(GET(C_CPU_MANAGER), -1);
+    r->cpu_workers_s = number_or(GET(C_CPU_WORKERS), -1);
+    r->records_interchange = number_or(GET(C_REC_INTERCHANGE), -1);
+    r->records_manager = number_or(GET(C_REC_MANAGER), -1);
+    r->records_workers = number_or(GET(C_REC_WORKERS), -1);
 #undef GET
 }
 

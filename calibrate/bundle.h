@@ -24,6 +24,7 @@ typedef struct bundle_run {
     int heldout;             /* 1: role heldout, for validation only */
     int profile;             /* 1: profile.json was recorded */
     int monitoring;          /* 1: Parsl monitoring was on */
+    int worker_debug;        /* 1: HTEX ran with worker_debug (DEBUG logs on the worker side) */
     int ok;                  /* 1: status ok */
     double makespan_s;       /* warm timed section, first submit to last result; -1 if none */
     double load_s;           /* parsl.load, -1 if none */
@@ -33,6 +34,13 @@ typedef struct bundle_run {
     long task_last;          /* last one */
     double t_start;          /* Unix time the timed section started, -1 if none */
     double t_end;            /* and ended */
+    double cpu_submit_s;     /* CPU of the submitting process in the timed section, -1 if none */
+    double cpu_interchange_s; /* HTEX: of the interchange, -1 if none */
+    double cpu_manager_s;    /* HTEX: of the manager */
+    double cpu_workers_s;    /* HTEX: of its workers, together */
+    double records_interchange; /* HTEX: log records per task in interchange.log, -1 if none */
+    double records_manager;  /* HTEX: in manager.log */
+    double records_workers;  /* HTEX: in the worker logs, together */
 } bundle_run;
 
 /* One full (generation 2) cyclic collection of the submitting process

@@ -266,6 +266,75 @@ static void structure(model *m, fit_report *rep, const spans *sp, const model *s
     rep->thread_start_measured = b && b->thread_start_s > 0;
 }
 
+/* The median over HTEX calibration runs in logging mode `logging` of each
+** HTEX process's CPU per task (interchange, manager, workers); 0 when no
+** run measured it. Returns how many runs there were. */
+static int htex_cpu(const bundle *bundles, int nb, int flags, int logging, double cpu[3])
+{
+    double v[3][FIT_MAX_CONFIGS];
+    int n = 0;
+
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns && n < FIT_MAX_CONFIGS; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            if (!group_usable(r) || r->heldout || r->executor != EXECUTOR_HTEX ||
+                r->logging != logging || r->tasks <= 0 || r->cpu_interchange_s < 0 ||
+                r->cpu_manager_s < 0 || r->cpu_workers_s < 0 ||
+                ((flags & FIT_LOGGING_ON_ONLY) && r->logging != LOGGING_ON))
+                continue;
+            v[0][n] = r->cpu_interchange_s / r->tasks;
+            v[1][n] = r->cpu_manager_s / r->tasks;
+            v[2][n++] = r->cpu_workers_s / r->tasks;
+        }
+    for (int p = 0; p < 3; p++) {
+        gsl_sort(v[p], 1, n);
+        cpu[p] = n > 0 ? gsl_stats_median_from_sorted_data(v[p], 1, n) : 0;
+    }
+    return n;
+}
+
+/* HTEX's own processes from their measured CPU, when the bundles have it:
+** with every log silenced (off_all) a process's CPU per task is its stages'
+** cost, shared between a task's way out and its way back as the log spans
+** share them; with the worker side logging (on, off) the excess is what
+** its logging costs, written as records of record_total_s each. Those are
+** equivalent records, not counted ones: the interchange and manager create
+** DEBUG records that their handler's INFO level drops, and a worker's few
+** INFO records cost far more in place than the micro-benchmark's. */
+static void htex_from_cpu(model *m, fit_report *rep, const bundle *bundles, int nb, int flags)
+{
+    static const int out_stage[3] = {STAGE_INTERCHANGE_TASK, STAGE_MANAGER_TASK,
+                                     STAGE_WORKER_EXECUTE};
+    static const int back_stage[3] = {STAGE_INTERCHANGE_RESULT, STAGE_MANAGER_RESULT, -1};
+    double quiet[3], loud[3];
+    int nquiet = htex_cpu(bundles, nb, flags, LOGGING_OFF_ALL, quiet);
+    int nloud = htex_cpu(bundles, nb, flags, LOGGING_ON, loud);
+
+    rep->htex_cpu_runs = nquiet;
+    if (nquiet == 0)
+        return;
+    for (int p = 0; p < 3; p++) {
+        int a = out_stage[p], b = back_stage[p];
+        double share = 1, extra = nloud > 0 ? fmax(0, loud[p] - quiet[p]) : -1;
+        if (b >= 0 && m->stage[a].mean_s + m->stage[b].mean_s > 0)
+            share = m->stage[a].mean_s / (m->stage[a].mean_s + m->stage[b].mean_s);
+        rep->htex_cpu[p] = quiet[p];
+        rep->htex_logging[p] = extra;
+        m->stage[a].mean_s = quiet[p] * share;
+        snprintf(rep->stage_source[a], sizeof rep->stage_source[a],
+                 "CPU per task, off_all runs (n=%d)%s", nquiet, b >= 0 ? ", out share" : "");
+        if (extra >= 0)
+            m->stage[a].records = extra * share / rep->record_total_s;
+        if (b >= 0) {
+            m->stage[b].mean_s = quiet[p] * (1 - share);
+            snprintf(rep->stage_source[b], sizeof rep->stage_source[b],
+                     "CPU per task, off_all runs (n=%d), back share", nquiet);
+            if (extra >= 0)
+                m->stage[b].records = extra * (1 - share) / rep->record_total_s;
+        }
+    }
+}
+
 static int solve(fit_context *c, fit_report *rep, sim_error *err)
 {
     const size_t n = rep->nconfigs, p = c->nfit;
@@ -400,6 +469,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
+    htex_from_cpu(&base, rep, bundles, nb, flags);
     gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc);
     rep->replications = base.gc_full_check_tasks > 0 ? FIT_MAX_REPLICATIONS : 1;
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
@@ -445,6 +515,15 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
             m->record_disabled_s);
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
+    if (rep->htex_cpu_runs > 0) {
+        static const char *names[3] = {"interchange", "manager", "workers"};
+        fprintf(out, "HTEX processes, CPU per task (median of %d off_all runs; logging's "
+                     "extra from logging-on runs):", rep->htex_cpu_runs);
+        for (int p = 0; p < 3; p++)
+            fprintf(out, " %s %.3e s + %.3e s", names[p], rep->htex_cpu[p],
+                    fmax(0, rep->htex_logging[p]));
+        fprintf(out, "\n");
+    }
     if (rep->gc.source == GCFIT_NONE) {
         fprintf(out, "full collections: none recorded (no gc.csv); %s\n",
                 m->gc_full_check_tasks > 0 ? "the start model's kept" : "not simulated");

@@ -69,6 +69,9 @@ typedef struct fit_report {
     int thread_start_measured;           /* 1 when thread_start came from the bundle */
     int heldout_runs;                    /* runs left out for validation */
     gcfit_report gc;                     /* the collector's structure */
+    int htex_cpu_runs;                   /* off_all HTEX runs whose process CPU gave the HTEX stages */
+    double htex_cpu[3];                  /* their CPU per task: interchange, manager, workers */
+    double htex_logging[3];              /* the extra with logging on; -1 when unmeasured */
     int replications;                    /* simulations per configuration; the median is fitted */
 } fit_report;
 

@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include "../sim/sim.h"
+#include "group.h"
 
 static int usable(const bundle_run *r, int logging_on_only)
 {
-    return r->ok && !r->heldout && !r->profile && !r->monitoring && r->makespan_s > 0 &&
-           (!logging_on_only || r->logging == LOGGING_ON);
+    return group_usable(r) && !r->heldout && (!logging_on_only || r->logging == LOGGING_ON);
 }
 
 static double interval_predicted(long check, double growth, long at)

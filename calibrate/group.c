@@ -17,7 +17,7 @@ static int compare_double(const void *a, const void *b)
 
 int group_usable(const bundle_run *r)
 {
-    return r->ok && !r->monitoring && !r->profile && r->makespan_s > 0 &&
+    return r->ok && !r->monitoring && !r->profile && !r->worker_debug && r->makespan_s > 0 &&
            r->workload >= 0 && r->executor >= 0 && r->logging >= 0;
 }
 

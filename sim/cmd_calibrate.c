@@ -77,7 +77,7 @@ static int exists(const char *path)
 /* Runs used for stage spans: calibration runs with logging on, unprofiled. */
 static int span_run(const bundle_run *r)
 {
-    return r->ok && !r->heldout && !r->profile && !r->monitoring &&
+    return r->ok && !r->heldout && !r->profile && !r->monitoring && !r->worker_debug &&
            r->logging == LOGGING_ON && r->executor >= 0;
 }
 
