@@ -40,7 +40,7 @@ static const char usage_long[] =
     "\n"
     "  --model FILE         the model file (default " DEFAULT_MODEL ")\n"
     "  --replications R     simulations per configuration, median taken\n"
-    "                       (default 1)\n"
+    "                       (default 5: the collector's phase is drawn per run)\n"
     "  --seed S             the seed (default 1)\n"
     "  --what-if logging    always print the logging-off what-if (it is\n"
     "                       printed anyway when the bundles have matched pairs)\n"
@@ -92,7 +92,7 @@ static int parse(int argc, char **argv, struct validate_opts *o)
     memset(o, 0, sizeof *o);
     o->model = DEFAULT_MODEL;
     o->db = DEFAULT_DB;
-    o->replications = 1;
+    o->replications = 5;
     o->seed = 1;
     optind = 1;
     opterr = 0;
