@@ -483,7 +483,10 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
         out->machine_cores = bundles[0].cores;
         snprintf(out->machine_cpu, sizeof out->machine_cpu, "%s", bundles[0].cpu);
         snprintf(out->machine_host, sizeof out->machine_host, "%s", bundles[0].host);
-        out->machine_memory_gib = bundles[0].memory_gib;
+        /* A manifest without the machine's memory keeps the start model's:
+        ** the model file needs a positive one to read back. */
+        if (bundles[0].memory_gib > 0)
+            out->machine_memory_gib = bundles[0].memory_gib;
         snprintf(out->parsl_version, sizeof out->parsl_version, "%s", bundles[0].parsl_version);
         snprintf(out->python_version, sizeof out->python_version, "%s", bundles[0].python_version);
         snprintf(out->name, sizeof out->name, "%s", bundles[0].host);

@@ -229,5 +229,31 @@ run 1 "validate with a missing model" "$SIM" validate --model "$TMP/none.yaml" -
 [ ! -e "$TMP/vbad.db" ] && ok || bad "a failed validate created its database"
 [ ! -s "$TMP/out" ] && ok || bad "a failed validate printed rows"
 
+# --- the collector: gc.csv in a bundle --------------------------------------
+# The synthetic bundle with micro-benchmarks and a gc.csv of one long run:
+# a check every 2000 submits, pauses 50 ms + 10 us a task.
+cp -r "$TMP/vb" "$TMP/gb"
+printf '%s\n' '{"benchmarks": {"log_record_enabled": {"median_s": 1e-05},' \
+    ' "log_record_disabled": {"median_s": 1e-07}}}' >"$TMP/gb/micro.json"
+{
+    echo "run_id,t_s,generation,duration_s,tasks_submitted,collected"
+    echo "a0,0.001,0,2e-05,3,0"
+    for k in 700 2700 4700 6700 8700; do
+        echo "a0,0.$k,2,$(awk -v k=$k 'BEGIN { printf "%.6f", 0.05 + 1e-5 * k }'),$k,10"
+    done
+} >"$TMP/gb/gc.csv"
+run 0 "calibrate a bundle with gc.csv" "$SIM" calibrate "$TMP/gb" -o "$TMP/gc.yaml" --no-store --report
+contains "$TMP/out" "full collections (5 in 1 runs)" "calibrate reports the collections"
+contains "$TMP/out" "a check every 2000 submits" "calibrate fits the check period"
+contains "$TMP/gc.yaml" "full_check_tasks: 2000" "the model has the collector"
+run 0 "the model with a collector runs" "$SIM" run --model "$TMP/gc.yaml" --workload double \
+    --size 5000 --executor threads --workers 4 --format json --no-db
+[ "$(json_count "$TMP/out" '.gc_full_collections >= 2 and .gc_busy_s > 0.1')" -eq 1 ] && ok || bad "collections in a 5000-task run"
+printf 'run_id,t_s,generation,duration_s,tasks_submitted,collected\na0,0.1,2,-1,700,0\n' >"$TMP/gb/gc.csv"
+echo "kept" >"$TMP/keep.yaml"
+run 1 "calibrate with a bad gc.csv" "$SIM" calibrate "$TMP/gb" -o "$TMP/keep.yaml" --no-store
+contains "$TMP/err" "gb/gc.csv:2:10: '-1' is not a number >= 0 (column duration_s)" "bad gc.csv names file, line and column"
+[ "$(cat "$TMP/keep.yaml")" = kept ] && ok || bad "a failed calibrate touched the model file"
+
 echo "integration: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
