@@ -313,6 +313,8 @@ def main(argv=None):
         name = '%s-%s' % (datetime.date.today().isoformat(), bundle.host_id())
         if args.quick:
             name += '-quick'
+        elif plan.get('name', 'default') != 'default':
+            name += '-' + str(plan['name'])
         out = os.path.join(parent, name)
         k = 2
         while os.path.exists(out):
