@@ -271,6 +271,18 @@ def cleanup_after_failure():
     t.join(20)
 
 
+def context_switches():
+    """(voluntary, involuntary) context switches of this process, all threads.
+
+    A voluntary one is a thread blocking: on the GIL, a lock, a queue.  How
+    often the submitting process's threads hand the GIL over is what the
+    simulator's wake-ups model.
+    """
+    import resource
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_nvcsw, r.ru_nivcsw
+
+
 def host_busy_s():
     """Machine-wide busy CPU seconds so far (all cores), from /proc/stat.
 
@@ -336,11 +348,15 @@ def main(spec_path):
             profiler.start()
         busy0 = host_busy_s()
         collections.start()
+        switches0 = context_switches()
         cpu0 = time.process_time()
         t = time.perf_counter()
         value = program(size)
         makespan = time.perf_counter() - t
         result['timed_cpu_s'] = time.process_time() - cpu0
+        switches1 = context_switches()
+        result['timed_vcsw'] = switches1[0] - switches0[0]
+        result['timed_ivcsw'] = switches1[1] - switches0[1]
         collections.stop(result)
         if processes is not None:
             processes.stop(result)
