@@ -19,7 +19,7 @@
 #define SIM_REVISION "unknown"
 #endif
 
-#define RESULTS_SCHEMA_VERSION 1
+#define RESULTS_SCHEMA_VERSION 2
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS experiments ("
@@ -64,12 +64,22 @@ static const char schema[] =
     " gil_busy_s REAL NOT NULL,"
     " handler_busy_s REAL NOT NULL,"
     " core_utilization REAL NOT NULL,"
-    " events INTEGER NOT NULL);"
+    " events INTEGER NOT NULL,"
+    " wakeups INTEGER NOT NULL DEFAULT 0,"
+    " gc_full_collections INTEGER NOT NULL DEFAULT 0,"
+    " gc_busy_s REAL NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS stage_busy ("
     " configuration_id INTEGER NOT NULL REFERENCES configurations(id),"
     " stage TEXT NOT NULL,"
     " busy_s REAL NOT NULL,"
     " PRIMARY KEY (configuration_id, stage));";
+
+/* Version 1 stores lack what version 2 added to metrics; their rows read
+** back with 0 there. */
+static const char upgrade_1_to_2[] =
+    "ALTER TABLE metrics ADD COLUMN wakeups INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE metrics ADD COLUMN gc_full_collections INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE metrics ADD COLUMN gc_busy_s REAL NOT NULL DEFAULT 0;";
 
 struct results {
     sqlite3 *db;                  /* the open store */
@@ -130,8 +140,9 @@ int results_open(results **out, const char *path, sim_error *err)
         rc = db_fail(r, err, "cannot open");
         goto fail;
     }
-    if (sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(r->db, "PRAGMA user_version = 1", NULL, NULL, NULL) !=
+    if ((version == 1 && sqlite3_exec(r->db, upgrade_1_to_2, NULL, NULL, NULL) != SQLITE_OK) ||
+        sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(r->db, "PRAGMA user_version = 2", NULL, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_fail(r, err, "cannot create the tables");
@@ -255,7 +266,7 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
         "SELECT c.id, c.tasks, c.workers_started, c.cores, m.makespan_s,"
         " m.throughput_tps, m.latency_mean_s, m.latency_p50_s,"
         " m.latency_p99_s, m.logging_busy_s, m.gil_busy_s, m.handler_busy_s,"
-        " m.core_utilization, m.events"
+        " m.core_utilization, m.events, m.wakeups, m.gc_full_collections, m.gc_busy_s"
         " FROM configurations c JOIN metrics m ON m.configuration_id = c.id"
         " WHERE" CONFIG_KEY;
     static const char stages[] =
@@ -291,6 +302,9 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
     res->handler_busy_s = sqlite3_column_double(st, 11);
     res->core_utilization = sqlite3_column_double(st, 12);
     res->events = (long)sqlite3_column_int64(st, 13);
+    res->wakeups = (long)sqlite3_column_int64(st, 14);
+    res->gc_full_collections = (long)sqlite3_column_int64(st, 15);
+    res->gc_busy_s = sqlite3_column_double(st, 16);
     sqlite3_finalize(st);
     if (sqlite3_prepare_v2(r->db, stages, -1, &st, NULL) != SQLITE_OK)
         return db_fail(r, err, "cannot read stage_busy");
@@ -349,8 +363,9 @@ static int insert_rows(results *r, const experiment_config *c,
     static const char metr[] =
         "INSERT INTO metrics (configuration_id, makespan_s, throughput_tps,"
         " latency_mean_s, latency_p50_s, latency_p99_s, logging_busy_s,"
-        " gil_busy_s, handler_busy_s, core_utilization, events)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+        " gil_busy_s, handler_busy_s, core_utilization, events, wakeups,"
+        " gc_full_collections, gc_busy_s)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
     static const char stage[] =
         "INSERT INTO stage_busy (configuration_id, stage, busy_s)"
         " VALUES (?1, ?2, ?3)";
@@ -391,6 +406,9 @@ static int insert_rows(results *r, const experiment_config *c,
     sqlite3_bind_double(st, 9, res->handler_busy_s);
     sqlite3_bind_double(st, 10, res->core_utilization);
     sqlite3_bind_int64(st, 11, res->events);
+    sqlite3_bind_int64(st, 12, res->wakeups);
+    sqlite3_bind_int64(st, 13, res->gc_full_collections);
+    sqlite3_bind_double(st, 14, res->gc_busy_s);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
     sqlite3_finalize(st);

@@ -190,6 +190,7 @@ static void burst(sim *s, int32_t th, double work, int phase)
     if (t->woken) {
         work += s->handoff;
         t->woken = 0;
+        s->res->wakeups += s->processes[t->process].is_submit;
     }
     if (phase == PHASE_CPU) {
         work += t->dead;

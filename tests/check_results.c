@@ -81,6 +81,9 @@ static void fake_result(sim_result *r, const experiment_config *c, int k)
     r->handler_busy_s = 0.05 + k;
     r->core_utilization = 0.75;
     r->events = 123456789L + k;
+    r->wakeups = 4321 + k;
+    r->gc_full_collections = 3 + k;
+    r->gc_busy_s = 0.25 / 3 + k;
 }
 
 static experiment *single(int reps, uint64_t seed)
@@ -119,7 +122,39 @@ START_TEST(test_store_find_exact)
                            " cores = 2 AND overrides = '{}'"), 1);
     ck_assert_int_eq(query("SELECT events FROM metrics"), 123456789L);
     ck_assert_int_eq(query("SELECT count(*) FROM stage_busy"), STAGE_COUNT);
-    ck_assert_int_eq(query("PRAGMA user_version"), 1);
+    ck_assert_int_eq(query("SELECT gc_full_collections FROM metrics"), 3);
+    ck_assert_int_eq(query("PRAGMA user_version"), 2);
+    experiment_free(e);
+}
+END_TEST
+
+/* A version 1 store (no wakeups or collections in metrics) is upgraded
+** when opened: its rows read back with 0 there, new ones are whole. */
+START_TEST(test_upgrade_from_version_1)
+{
+    experiment *e = single(2, 5);
+    results *r;
+    sim_result in, out;
+    sim_error err;
+    sqlite3 *old;
+
+    ck_assert_int_eq(sqlite3_open(db, &old), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(old,
+        "CREATE TABLE metrics (configuration_id INTEGER PRIMARY KEY, makespan_s REAL NOT NULL,"
+        " throughput_tps REAL NOT NULL, latency_mean_s REAL NOT NULL, latency_p50_s REAL NOT NULL,"
+        " latency_p99_s REAL NOT NULL, logging_busy_s REAL NOT NULL, gil_busy_s REAL NOT NULL,"
+        " handler_busy_s REAL NOT NULL, core_utilization REAL NOT NULL, events INTEGER NOT NULL);"
+        "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(old);
+    ck_assert_int_eq(results_open(&r, db, &err), 0);
+    ck_assert_int_eq(results_begin(r, e, &m, 0, &err), 0);
+    fake_result(&in, &e->configs[0], 1);
+    ck_assert_int_eq(results_store(r, &e->configs[0], &in, &err), 0);
+    ck_assert_int_eq(results_find(r, &e->configs[0], &out, &err), 1);
+    ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
+    results_close(r);
+    ck_assert_int_eq(query("PRAGMA user_version"), 2);
+    ck_assert_int_eq(query("SELECT wakeups FROM metrics"), 4322);
     experiment_free(e);
 }
 END_TEST
@@ -272,6 +307,7 @@ Suite *results_suite(void)
     tcase_add_test(tc, test_transaction_per_configuration);
     tcase_add_test(tc, test_resume_and_fresh);
     tcase_add_test(tc, test_open_errors);
+    tcase_add_test(tc, test_upgrade_from_version_1);
     suite_add_tcase(s, tc);
     return s;
 }
