@@ -69,8 +69,16 @@ int32_t sim_job_new(sim *s, int kind, int32_t task)
 {
     int32_t j = s->free_job;
 
-    /* Capacity is sized so this cannot fail: see the file comment. */
-    s->free_job = s->jobs[j].next;
+    /* A freed job first, else one never used: the same order as a free
+    ** list of every job linked in index order, without writing all of
+    ** them up front (a double run of 10^6 tasks has six alive at most).
+    ** Capacity is sized so this cannot fail: see the file comment. */
+    if (j >= 0) {
+        s->free_job = s->jobs[j].next;
+    } else {
+        assert(s->jobs_used < s->jobs_capacity);
+        j = s->jobs_used++;
+    }
     s->jobs[j].task = task;
     s->jobs[j].next = -1;
     s->jobs[j].kind = (uint8_t)kind;
@@ -531,9 +539,7 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
         }
     for (i = 0; i < tasks; i++)
         s->outstanding[i] = s->dag.ndeps[i];
-    for (i = 0; i < s->jobs_capacity; i++)
-        s->jobs[i].next = i + 1 < s->jobs_capacity ? i + 1 : -1;
-    s->free_job = 0;
+    s->free_job = -1;
     rc = setup_costs(s, err);
     if (rc) {
         sim_free(s);
