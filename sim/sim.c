@@ -126,42 +126,6 @@ static int32_t pool_pop(sim *s, int id)
     return j;
 }
 
-/* ---- costs ----------------------------------------------------------- */
-
-double sim_stage(sim *s, int stage, const process *p, double *io)
-{
-    stage_cost *c = &s->cost[stage];
-    double work, log;
-
-    if (c->quantile) {
-        /* One 32-bit draw: its top 8 bits pick the quantile interval, the
-        ** other 24 the point within it. */
-        uint32_t r = (uint32_t)gsl_rng_get(c->rng);
-        uint32_t k = r >> 24;
-        double frac = (r & 0xffffffu) * 0x1p-24;
-        work = c->quantile[k] + frac * (c->quantile[k + 1] - c->quantile[k]);
-    } else {
-        work = c->mean;
-    }
-    s->res->stage_busy_s[stage] += work;
-    if (c->records > 0) {
-        if (p->logging) {
-            s->step_records += c->records;
-            log = c->records * s->record_on;
-            if (p->single_thread)
-                log += c->records * s->record_io;
-            else
-                *io += c->records * s->record_io;
-            s->res->logging_busy_s += c->records * (s->record_on + s->record_io);
-        } else {
-            log = c->records * s->record_off;
-            s->res->logging_busy_s += log;
-        }
-        work += log;
-    }
-    return work;
-}
-
 /* ---- the GIL, the handler lock and the cores ------------------------- */
 
 /* Start a burst. A thread that was blocked (idle on its pool, waiting

@@ -168,7 +168,6 @@ void sim_job_free(sim *s, int32_t j);
 void sim_pool_push(sim *s, int pool, int32_t j);
 void sim_wake(sim *s, int32_t thread);
 void sim_pool_start_thread(sim *s, int pool);
-double sim_stage(sim *s, int stage, const process *p, double *io);
 
 /* dfk.c: Parsl's side of each step */
 double dfk_plan(sim *s, thread *t, job *j, double *io);
