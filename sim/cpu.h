@@ -41,12 +41,12 @@ double cpu_next(const cpu *c, uint64_t *seq);
 
 /* Finish the earliest job at real time now (its cpu_next time); returns
 ** its thread. The job's slot stays at the top until cpu_settle, so that
-** when its thread starts its next burst at once, cpu_start reuses the
-** slot (one sift-down instead of a pop and a push). */
+** the first burst started while handling the finish, by any thread,
+** reuses the slot (one sift-down instead of a push and a pop). */
 uint32_t cpu_finish(cpu *c, double now);
 
-/* Drop the finished job's slot if its thread did not start another burst.
-** Call once after handling each cpu_finish. */
+/* Drop the finished job's slot if no burst took it. Call once after
+** handling each cpu_finish. */
 void cpu_settle(cpu *c);
 
 #endif

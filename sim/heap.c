@@ -42,9 +42,15 @@ void heap_push(heap *h, double time, uint64_t seq, uint32_t kind, uint32_t arg)
     h->events[i] = e;
 }
 
-/* Put e in the hole at the root and sift it down among the first n. */
-static void sift_down(heap *h, heap_event last, uint32_t n)
+/* Put the event (time, seq, kind, arg) in the hole at the root and sift
+** it down among the first n. It comes as scalars, not a heap_event by
+** value: a struct of 24 bytes is passed through the stack, and reading it
+** back in one wide load from the narrow stores that built it stalls the
+** CPU (a failed store-to-load forward) on every replace_top. */
+static void sift_down(heap *h, double time, uint64_t seq, uint32_t kind, uint32_t arg,
+                      uint32_t n)
 {
+    heap_event last = {time, seq, kind, arg};
     uint32_t i = 0;
 
     for (;;) {
@@ -63,21 +69,21 @@ static void sift_down(heap *h, heap_event last, uint32_t n)
 
 int heap_pop(heap *h, heap_event *out)
 {
+    const heap_event *last;
     uint32_t n;
 
     if (h->size == 0)
         return -1;
     *out = h->events[0];
     n = --h->size;
+    last = &h->events[n];
     if (n > 0)
-        sift_down(h, h->events[n], n);
+        sift_down(h, last->time, last->seq, last->kind, last->arg, n);
     return 0;
 }
 
 void heap_replace_top(heap *h, double time, uint64_t seq, uint32_t kind, uint32_t arg)
 {
-    heap_event e = {time, seq, kind, arg};
-
     assert(h->size > 0);
-    sift_down(h, e, h->size);
+    sift_down(h, time, seq, kind, arg, h->size);
 }

@@ -70,8 +70,16 @@ int32_t sim_job_new(sim *s, int kind, int32_t task)
 {
     int32_t j = s->free_job;
 
-    /* Capacity is sized so this cannot fail: see the file comment. */
-    s->free_job = s->jobs[j].next;
+    /* A freed job first, else one never used: the same order as a free
+    ** list of every job linked in index order, without writing all of
+    ** them up front (a double run of 10^6 tasks has six alive at most).
+    ** Capacity is sized so this cannot fail: see the file comment. */
+    if (j >= 0) {
+        s->free_job = s->jobs[j].next;
+    } else {
+        assert(s->jobs_used < s->jobs_capacity);
+        j = s->jobs_used++;
+    }
     s->jobs[j].task = task;
     s->jobs[j].next = -1;
     s->jobs[j].kind = (uint8_t)kind;
@@ -117,42 +125,6 @@ static int32_t pool_pop(sim *s, int id)
             p->tail = -1;
     }
     return j;
-}
-
-/* ---- costs ----------------------------------------------------------- */
-
-double sim_stage(sim *s, int stage, const process *p, double *io)
-{
-    stage_cost *c = &s->cost[stage];
-    double work, log;
-
-    if (c->quantile) {
-        /* One 32-bit draw: its top 8 bits pick the quantile interval, the
-        ** other 24 the point within it. */
-        uint32_t r = (uint32_t)gsl_rng_get(c->rng);
-        uint32_t k = r >> 24;
-        double frac = (r & 0xffffffu) * 0x1p-24;
-        work = c->quantile[k] + frac * (c->quantile[k + 1] - c->quantile[k]);
-    } else {
-        work = c->mean;
-    }
-    s->res->stage_busy_s[stage] += work;
-    if (c->records > 0) {
-        if (p->logging) {
-            s->step_records += c->records;
-            log = c->records * s->record_on;
-            if (p->single_thread)
-                log += c->records * s->record_io;
-            else
-                *io += c->records * s->record_io;
-            s->res->logging_busy_s += c->records * (s->record_on + s->record_io);
-        } else {
-            log = c->records * s->record_off;
-            s->res->logging_busy_s += log;
-        }
-        work += log;
-    }
-    return work;
 }
 
 /* One task submitted: the pause of a full collection when this submit
@@ -572,9 +544,7 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
         }
     for (i = 0; i < tasks; i++)
         s->outstanding[i] = s->dag.ndeps[i];
-    for (i = 0; i < s->jobs_capacity; i++)
-        s->jobs[i].next = i + 1 < s->jobs_capacity ? i + 1 : -1;
-    s->free_job = 0;
+    s->free_job = -1;
     rc = setup_costs(s, err);
     if (rc) {
         sim_free(s);

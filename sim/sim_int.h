@@ -122,9 +122,10 @@ typedef struct sim {
     int32_t *outstanding;     /* [tasks] dependencies not yet done */
     double *latency;          /* [tasks] submit time, then submit-to-done seconds */
 
-    job *jobs;                /* job pool, grown by doubling; owned */
-    int32_t jobs_capacity;
-    int32_t free_job;         /* free list head, or -1 */
+    job *jobs;                /* job pool, sized once in setup; owned */
+    int32_t jobs_capacity;    /* tasks + edges + 1: enough, see sim.c */
+    int32_t jobs_used;        /* jobs[jobs_used..] never handed out yet */
+    int32_t free_job;         /* head of the freed jobs' list, or -1 */
 
     thread *threads;          /* owned */
     int32_t nthreads;
@@ -175,7 +176,6 @@ void sim_job_free(sim *s, int32_t j);
 void sim_pool_push(sim *s, int pool, int32_t j);
 void sim_wake(sim *s, int32_t thread);
 void sim_pool_start_thread(sim *s, int pool);
-double sim_stage(sim *s, int stage, const process *p, double *io);
 double sim_collect(sim *s);
 
 /* dfk.c: Parsl's side of each step */
