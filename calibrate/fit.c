@@ -471,7 +471,8 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
     htex_from_cpu(&base, rep, bundles, nb, flags);
     gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc);
-    rep->replications = base.gc_full_check_tasks > 0 ? FIT_MAX_REPLICATIONS : 1;
+    rep->replications = base.gc_full_check_tasks > 0 && base.gc_full_first_tasks == 0 ?
+                        FIT_MAX_REPLICATIONS : 1;
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
@@ -535,6 +536,7 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                      "(sd %.1e) per task submitted, R^2 %.3f\n",
                 rep->gc.collections, rep->gc.runs, m->gc_full_base_s, rep->gc.base_sd,
                 m->gc_full_per_task_s, rep->gc.per_task_sd, rep->gc.r2);
+        fprintf(out, "  a run's first at submit %d (median over runs)\n", m->gc_full_first_tasks);
         if (rep->gc.source == GCFIT_FULL)
             fprintf(out, "  a check every %d submits, collecting after %.1f%% growth "
                          "(%d intervals, rms %.0f tasks)\n", m->gc_full_check_tasks,

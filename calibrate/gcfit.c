@@ -12,6 +12,8 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,8 @@ static void fit_checks(const long *at, const long *gap, int n, gcfit_report *rep
 int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
               gcfit_report *rep)
 {
-    double *x = NULL, *y = NULL, c0, c1, cov00, cov01, cov11, sumsq, mean = 0, total = 0;
+    double *x = NULL, *y = NULL, *first = NULL, c0, c1, cov00, cov01, cov11, sumsq;
+    double mean = 0, total = 0;
     long *at = NULL, *gap = NULL, tasks = 0;
     int n = 0, ni = 0, cap = 0, last_run = -1, last_bundle = -1;
 
@@ -76,7 +79,8 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
     y = malloc(sizeof *y * cap);
     at = malloc(sizeof *at * cap);
     gap = malloc(sizeof *gap * cap);
-    if (!x || !y || !at || !gap)
+    first = malloc(sizeof *first * cap);
+    if (!x || !y || !at || !gap || !first)
         goto done;
     for (int k = 0; k < nb; k++)
         for (int i = 0; i < bundles[k].ncollections; i++) {
@@ -88,7 +92,7 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
                 at[ni] = (long)x[n - 1];
                 gap[ni++] = c->tasks_submitted - (long)x[n - 1];
             } else {
-                rep->runs++;
+                first[rep->runs++] = (double)c->tasks_submitted;
             }
             last_bundle = k;
             last_run = c->run;
@@ -113,6 +117,10 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
     rep->r2 = total > 0 ? 1 - sumsq / total : 0;
     rep->growth = m->gc_full_growth;
     rep->check_tasks = (long)llround((double)tasks / n);
+    /* A run starts where its warm-up left the collector, which is much
+    ** the same every time: the first full collection's submit. */
+    gsl_sort(first, 1, rep->runs);
+    rep->first_tasks = (long)llround(gsl_stats_median_from_sorted_data(first, 1, rep->runs));
     rep->source = GCFIT_PAUSES;
     if (ni >= 3) {
         fit_checks(at, gap, ni, rep);
@@ -122,7 +130,9 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
     m->gc_full_per_task_s = rep->per_task_s;
     m->gc_full_check_tasks = rep->check_tasks > 0 ? (int)rep->check_tasks : 1;
     m->gc_full_growth = rep->growth;
+    m->gc_full_first_tasks = rep->first_tasks > 0 ? (int)rep->first_tasks : 0;
 done:
+    free(first);
     free(x);
     free(y);
     free(at);

@@ -21,6 +21,7 @@ typedef struct gcfit_report {
     double per_task_s, per_task_sd; /* its slope per task submitted */
     double r2;                /* of the pause's linear fit */
     long check_tasks;         /* submits between checks */
+    long first_tasks;         /* median submit of a run's first full collection */
     double growth;            /* growth a check needs */
     double interval_rms;      /* rms error of the fitted intervals, tasks */
     int source;               /* enum gcfit_source */

@@ -92,6 +92,7 @@ static const struct field plain_fields[] = {
     MF_OPTIONAL("gc.full_base_s", F_REAL, gc_full_base_s, 0, 0),
     MF_OPTIONAL("gc.full_per_task_s", F_REAL, gc_full_per_task_s, 0, 0),
     MF_OPTIONAL("gc.full_check_tasks", F_INT, gc_full_check_tasks, 0, 0),
+    MF_OPTIONAL("gc.full_first_tasks", F_INT, gc_full_first_tasks, 0, 0),
     MF_OPTIONAL("gc.full_growth", F_REAL, gc_full_growth, 0, 0),
 };
 
@@ -447,14 +448,15 @@ static void write_model(FILE *f, const model *m)
                "result_push_period_s: %s, cores_per_worker: %d}\n",
             m->htex_prefetch_capacity, a, b, m->htex_cores_per_worker);
     /* A model without a collector reads back the same without the section. */
-    if (m->gc_full_check_tasks == 0 && m->gc_full_base_s == 0 &&
-        m->gc_full_per_task_s == 0 && m->gc_full_growth == 0)
+    if (m->gc_full_check_tasks == 0 && m->gc_full_first_tasks == 0 &&
+        m->gc_full_base_s == 0 && m->gc_full_per_task_s == 0 && m->gc_full_growth == 0)
         return;
     real_format(m->gc_full_base_s, a, sizeof a);
     real_format(m->gc_full_per_task_s, b, sizeof b);
     real_format(m->gc_full_growth, c, sizeof c);
     fprintf(f, "gc: {full_base_s: %s, full_per_task_s: %s, full_check_tasks: %d,\n"
-               "     full_growth: %s}\n", a, b, m->gc_full_check_tasks, c);
+               "     full_first_tasks: %d, full_growth: %s}\n", a, b, m->gc_full_check_tasks,
+            m->gc_full_first_tasks, c);
 }
 
 int model_write(const model *m, const char *path, sim_error *err)

@@ -87,6 +87,7 @@ typedef struct model {
     double gc_full_base_s;       /* a full collection's pause with no task held */
     double gc_full_per_task_s;   /* its added pause per task submitted (held) */
     int gc_full_check_tasks;     /* submits between full-collection checks; 0 = none */
+    int gc_full_first_tasks;     /* the submit of the first check; 0 = drawn from 1..check_tasks */
     double gc_full_growth;       /* a check collects once the tasks held grew by this fraction since the last */
 
     char path[512];              /* the file it was loaded from, or "" */

@@ -466,10 +466,12 @@ static int setup_costs(sim *s, sim_error *err)
     s->gc_base = m->gc_full_base_s;
     s->gc_per_task = m->gc_full_per_task_s;
     s->gc_next_check = LONG_MAX;
-    if (s->gc_check > 0) {
+    if (s->gc_check > 0 && m->gc_full_first_tasks > 0) {
+        s->gc_next_check = m->gc_full_first_tasks;
+    } else if (s->gc_check > 0) {
         /* Where the run starts in the collector's cycle depends on all
-        ** that came before it (imports, warm-up): uniform, from a stream
-        ** of its own. */
+        ** that came before it (imports, warm-up); a model that does not
+        ** know it draws it, uniform, from a stream of its own. */
         gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
         if (r == NULL)
             return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");

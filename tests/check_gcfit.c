@@ -17,8 +17,9 @@
 #include "suites.h"
 
 /* A bundle of nruns runs of tasks each, whose full collections follow the
-** rule with a random phase; pauses base + per_task * k, 3% noise. */
-static void synthetic(bundle *b, int nruns, long tasks, long check, double growth,
+** rule from submit first (0: a random phase); pauses base + per_task * k,
+** 3% noise. */
+static void synthetic(bundle *b, int nruns, long tasks, long check, long first, double growth,
                       double base, double per_task, gsl_rng *rng)
 {
     memset(b, 0, sizeof *b);
@@ -34,7 +35,8 @@ static void synthetic(bundle *b, int nruns, long tasks, long check, double growt
         b->runs[r] = (bundle_run){.workload = WORKLOAD_DOUBLE, .size = tasks, .tasks = tasks,
                                   .executor = EXECUTOR_THREADS, .workers_requested = 4,
                                   .logging = LOGGING_OFF, .ok = 1, .makespan_s = 1};
-        for (long k = 1 + (long)gsl_rng_uniform_int(rng, check); k <= tasks; k += check) {
+        long k0 = first > 0 ? first : 1 + (long)gsl_rng_uniform_int(rng, check);
+        for (long k = k0; k <= tasks; k += check) {
             if (k < last * (1 + growth))
                 continue;
             last = k;
@@ -53,7 +55,7 @@ START_TEST(test_recovers_known_collector)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
 
     gsl_rng_set(rng, 7);
-    synthetic(&b, 3, 60000, 2500, 0.2, 0.06, 2e-5, rng);
+    synthetic(&b, 3, 60000, 2500, 0, 0.2, 0.06, 2e-5, rng);
     memset(&m, 0, sizeof m);
     ck_assert_int_eq(gcfit_fit(&b, 1, 0, &m, &rep), 0);
     ck_assert_int_eq(rep.source, GCFIT_FULL);
@@ -66,6 +68,8 @@ START_TEST(test_recovers_known_collector)
     ck_assert_int_ge(m.gc_full_check_tasks, 2450);
     ck_assert_int_le(m.gc_full_check_tasks, 2550);
     ck_assert_double_eq_tol(m.gc_full_growth, 0.2, 0.02);
+    ck_assert_int_ge(m.gc_full_first_tasks, 1);   /* random phases: their median */
+    ck_assert_int_le(m.gc_full_first_tasks, 2500);
     bundle_release(&b);
     gsl_rng_free(rng);
 }
@@ -81,7 +85,7 @@ START_TEST(test_uses_calibration_runs_only)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
 
     gsl_rng_set(rng, 8);
-    synthetic(&b, 4, 20000, 2000, 0.0, 0.05, 1e-5, rng);
+    synthetic(&b, 4, 20000, 2000, 1500, 0.0, 0.05, 1e-5, rng);
     b.runs[1].heldout = 1;
     b.runs[2].profile = 1;
     b.runs[3].ok = 0;
@@ -91,6 +95,7 @@ START_TEST(test_uses_calibration_runs_only)
     ck_assert_int_eq(rep.collections, 10);
     ck_assert_int_eq(rep.source, GCFIT_FULL);
     ck_assert_int_eq(m.gc_full_check_tasks, 2000);
+    ck_assert_int_eq(m.gc_full_first_tasks, 1500);
     /* every run is logging off: a logging-on-only fit has nothing */
     memset(&m, 0, sizeof m);
     m.gc_full_check_tasks = 77;
@@ -113,7 +118,7 @@ START_TEST(test_rate_without_intervals)
     long collections = 0;
 
     gsl_rng_set(rng, 9);
-    synthetic(&b, 400, 1000, 2500, 0.2, 0.06, 2e-5, rng);
+    synthetic(&b, 400, 1000, 2500, 0, 0.2, 0.06, 2e-5, rng);
     collections = b.ncollections;
     memset(&m, 0, sizeof m);
     m.gc_full_growth = 0.25;

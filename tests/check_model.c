@@ -126,6 +126,7 @@ START_TEST(test_round_trip_exact)
     a.gc_full_base_s = 0.0625 / 3;
     a.gc_full_per_task_s = 2e-5 / 3;
     a.gc_full_check_tasks = 2555;
+    a.gc_full_first_tasks = 2050;
     a.gc_full_growth = 0.2;
     snprintf(a.provenance, sizeof a.provenance,
              "na\xc3\xafve \"quoted\" \\ back\ttab: # not a comment");

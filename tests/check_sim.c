@@ -106,6 +106,14 @@ START_TEST(test_full_collections_pause_the_gil)
     /* the phase is drawn: 20 seeds give more than one */
     ck_assert_int_gt(seen[1] + seen[2] + seen[3] + seen[4] + seen[5] + seen[6] +
                      seen[7] + seen[8] + seen[9] + seen[10], 1);
+    /* A known first check: at submits 7, 17, ..., 47, whatever the seed. */
+    m.gc_full_first_tasks = 7;
+    for (c.seed = 1; c.seed <= 3; c.seed++) {
+        ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+        ck_assert_int_eq(r.gc_full_collections, 5);
+        ck_assert_double_eq_tol(r.gc_busy_s, (500 + 7 + 17 + 27 + 37 + 47) * US, 1e-12);
+    }
+    m.gc_full_first_tasks = 0;
     /* Growth 1: after a collection at k, the next waits for 2k tasks. */
     m.gc_full_growth = 1.0;
     c.seed = 3;
