@@ -529,7 +529,9 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
         fprintf(out, "\n");
     }
     if (rep->gc.source == GCFIT_NONE) {
-        fprintf(out, "full collections: none recorded (no gc.csv); %s\n",
+        fprintf(out, "full collections: %s; %s\n",
+                rep->gc.collections > 0 ? "too few in the calibration runs used (3 needed)"
+                                        : "none in the calibration runs used (or no gc.csv)",
                 m->gc_full_check_tasks > 0 ? "the start model's kept" : "not simulated");
     } else {
         fprintf(out, "full collections (%d in %d runs): pause %.3e s (sd %.1e) + %.3e s "
