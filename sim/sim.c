@@ -130,10 +130,11 @@ static int32_t pool_pop(sim *s, int id)
 /* One task submitted: the pause of a full collection when this submit
 ** makes one. CPython considers a full collection every so many young
 ** collections (gc_check submits' worth of allocations) and makes it only
-** once the objects held grew by a quarter since the last (its
-** long_lived_pending rule: gc_growth here, fitted); the collection walks
-** every object, and the objects are mostly the futures held, one set per
-** task submitted. It runs on the submitting thread with the GIL held. */
+** once the objects it promoted since the last exceed a quarter of those
+** that one left (here: once the tasks submitted grew by gc_growth, fitted);
+** the collection walks every object, and the objects are mostly the
+** futures held, one set per task submitted. It runs on the submitting
+** thread with the GIL held. */
 double sim_collect(sim *s)
 {
     double pause;
