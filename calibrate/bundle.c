@@ -90,7 +90,7 @@ enum column {
     C_WSTART_LOG, C_LOGGING, C_REP, C_ROLE, C_PROFILE, C_MONITORING, C_STATUS,
     C_MAKESPAN, C_LOAD, C_WARMUP, C_CLEANUP, C_TASK_FIRST, C_TASK_LAST,
     C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
-    C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_COUNT
+    C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW, C_COUNT
 };
 
 static const char *column_names[C_COUNT] = {
@@ -99,7 +99,7 @@ static const char *column_names[C_COUNT] = {
     "monitoring", "status", "makespan_s", "load_s", "warmup_s", "cleanup_s",
     "task_id_first", "task_id_last", "t_start_unix", "t_end_unix", "worker_debug",
     "timed_cpu_s", "cpu_interchange_s", "cpu_manager_s", "cpu_workers_s",
-    "records_interchange", "records_manager", "records_workers",
+    "records_interchange", "records_manager", "records_workers", "timed_vcsw",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -141,6 +141,7 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->records_interchange = number_or(GET(C_REC_INTERCHANGE), -1);
     r->records_manager = number_or(GET(C_REC_MANAGER), -1);
     r->records_workers = number_or(GET(C_REC_WORKERS), -1);
+    r->switches = (long)number_or(GET(C_VCSW), -1);
 #undef GET
 }
 

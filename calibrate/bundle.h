@@ -35,6 +35,7 @@ typedef struct bundle_run {
     double t_start;          /* Unix time the timed section started, -1 if none */
     double t_end;            /* and ended */
     double cpu_submit_s;     /* CPU of the submitting process in the timed section, -1 if none */
+    long switches;           /* its voluntary context switches there, -1 if none */
     double cpu_interchange_s; /* HTEX: of the interchange, -1 if none */
     double cpu_manager_s;    /* HTEX: of the manager */
     double cpu_workers_s;    /* HTEX: of its workers, together */

@@ -15,6 +15,14 @@ static int compare_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The median of v[0..n), n >= 1 (sorts v): the mean of the middle two
+** for an even n. */
+static double median(double *v, int n)
+{
+    qsort(v, n, sizeof v[0], compare_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int group_usable(const bundle_run *r)
 {
     return r->ok && !r->monitoring && !r->profile && !r->worker_debug && r->makespan_s > 0 &&
@@ -37,7 +45,7 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
                int *n, sim_error *err)
 {
     run_group *g = NULL;
-    double *times = NULL;
+    double *times = NULL, *switches = NULL;
     int total = 0, count = 0;
 
     *out = NULL;
@@ -48,16 +56,18 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
         return 0;
     g = malloc(sizeof *g * total);
     times = malloc(sizeof *times * total);
-    if (g == NULL || times == NULL) {
+    switches = malloc(sizeof *switches * total);
+    if (g == NULL || times == NULL || switches == NULL) {
         free(g);
         free(times);
+        free(switches);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (int k = 0; k < nb; k++)
         for (int i = 0; i < bundles[k].nruns; i++) {
             const bundle_run *r = &bundles[k].runs[i];
             run_group *c;
-            int j, t = 0;
+            int j, t = 0, w = 0;
             if (!taken(r, roles))
                 continue;
             for (j = 0; j < count && !same(&g[j], r); j++)
@@ -76,17 +86,20 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
                     if (!taken(q, roles) || !same(c, q))
                         continue;
                     times[t++] = q->makespan_s;
+                    if (q->switches >= 0)
+                        switches[w++] = (double)q->switches;
                     c->heldout &= q->heldout;
                     if (q->workers_started > c->workers_started)
                         c->workers_started = q->workers_started;
                 }
-            qsort(times, t, sizeof times[0], compare_double);
             c->runs = t;
+            c->median_s = median(times, t);   /* sorts times */
             c->min_s = times[0];
             c->max_s = times[t - 1];
-            c->median_s = t % 2 ? times[t / 2] : (times[t / 2 - 1] + times[t / 2]) / 2;
+            c->switches = w > 0 ? median(switches, w) : -1;
         }
     free(times);
+    free(switches);
     if (count == 0) {
         free(g);
         g = NULL;

@@ -33,6 +33,7 @@ typedef struct run_group {
     double median_s;         /* median makespan of the repetitions */
     double min_s;            /* fastest repetition */
     double max_s;            /* slowest repetition */
+    double switches;         /* median voluntary context switches of the repetitions that counted them; -1 if none */
 } run_group;
 
 /* 1 when r's makespan can be compared with a simulation: status ok, not

@@ -130,7 +130,8 @@ static void csv_header(output *o)
     fputs("workload,size,tasks,executor,workers,workers_started,logging,"
           "cores,replication,seed,makespan_s,throughput_tps,latency_mean_s,"
           "latency_p50_s,latency_p99_s,logging_busy_s,gil_busy_s,"
-          "handler_busy_s,core_utilization,events,wakeups,gc_full_collections,gc_busy_s", o->out);
+          "handler_busy_s,core_utilization,events,wakeups,record_handoffs,gc_full_collections,"
+          "gc_busy_s", o->out);
     for (s = 0; s < STAGE_COUNT; s++)
         fprintf(o->out, ",busy_%s_s", model_stage_name(s));
     fputc('\n', o->out);
@@ -154,7 +155,9 @@ static void csv_row(output *o, const experiment_config *c,
     put_real(o->out, r->gil_busy_s);
     put_real(o->out, r->handler_busy_s);
     put_real(o->out, r->core_utilization);
-    fprintf(o->out, ",%ld,%ld,%ld", r->events, r->wakeups, r->gc_full_collections);
+    fprintf(o->out, ",%ld,%ld", r->events, r->wakeups);
+    put_real(o->out, r->record_handoffs);
+    fprintf(o->out, ",%ld", r->gc_full_collections);
     put_real(o->out, r->gc_busy_s);
     for (s = 0; s < STAGE_COUNT; s++)
         put_real(o->out, r->stage_busy_s[s]);
@@ -188,7 +191,7 @@ static int json_row(output *o, const experiment_config *c,
         json_object_set_new(stages, model_stage_name(s),
                             json_real(r->stage_busy_s[s]));
     obj = json_pack("{s:s, s:I, s:I, s:s, s:i, s:i, s:s, s:i, s:i, s:s,"
-                    " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:f, s:o}",
+                    " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:f, s:o}",
                     "workload", sim_workload_name(c->workload),
                     "size", (json_int_t)c->size,
                     "tasks", (json_int_t)r->tasks,
@@ -210,6 +213,7 @@ static int json_row(output *o, const experiment_config *c,
                     "core_utilization", r->core_utilization,
                     "events", (json_int_t)r->events,
                     "wakeups", (json_int_t)r->wakeups,
+                    "record_handoffs", r->record_handoffs,
                     "gc_full_collections", (json_int_t)r->gc_full_collections,
                     "gc_busy_s", r->gc_busy_s,
                     "stage_busy_s", stages);

@@ -66,6 +66,7 @@ static const char schema[] =
     " core_utilization REAL NOT NULL,"
     " events INTEGER NOT NULL,"
     " wakeups INTEGER NOT NULL DEFAULT 0,"
+    " record_handoffs REAL NOT NULL DEFAULT 0,"
     " gc_full_collections INTEGER NOT NULL DEFAULT 0,"
     " gc_busy_s REAL NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS stage_busy ("
@@ -78,6 +79,7 @@ static const char schema[] =
 ** back with 0 there. */
 static const char upgrade_1_to_2[] =
     "ALTER TABLE metrics ADD COLUMN wakeups INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE metrics ADD COLUMN record_handoffs REAL NOT NULL DEFAULT 0;"
     "ALTER TABLE metrics ADD COLUMN gc_full_collections INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE metrics ADD COLUMN gc_busy_s REAL NOT NULL DEFAULT 0;";
 
@@ -266,7 +268,8 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
         "SELECT c.id, c.tasks, c.workers_started, c.cores, m.makespan_s,"
         " m.throughput_tps, m.latency_mean_s, m.latency_p50_s,"
         " m.latency_p99_s, m.logging_busy_s, m.gil_busy_s, m.handler_busy_s,"
-        " m.core_utilization, m.events, m.wakeups, m.gc_full_collections, m.gc_busy_s"
+        " m.core_utilization, m.events, m.wakeups, m.gc_full_collections, m.gc_busy_s,"
+        " m.record_handoffs"
         " FROM configurations c JOIN metrics m ON m.configuration_id = c.id"
         " WHERE" CONFIG_KEY;
     static const char stages[] =
@@ -305,6 +308,7 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
     res->wakeups = (long)sqlite3_column_int64(st, 14);
     res->gc_full_collections = (long)sqlite3_column_int64(st, 15);
     res->gc_busy_s = sqlite3_column_double(st, 16);
+    res->record_handoffs = sqlite3_column_double(st, 17);
     sqlite3_finalize(st);
     if (sqlite3_prepare_v2(r->db, stages, -1, &st, NULL) != SQLITE_OK)
         return db_fail(r, err, "cannot read stage_busy");
@@ -364,8 +368,8 @@ static int insert_rows(results *r, const experiment_config *c,
         "INSERT INTO metrics (configuration_id, makespan_s, throughput_tps,"
         " latency_mean_s, latency_p50_s, latency_p99_s, logging_busy_s,"
         " gil_busy_s, handler_busy_s, core_utilization, events, wakeups,"
-        " gc_full_collections, gc_busy_s)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+        " gc_full_collections, gc_busy_s, record_handoffs)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
     static const char stage[] =
         "INSERT INTO stage_busy (configuration_id, stage, busy_s)"
         " VALUES (?1, ?2, ?3)";
@@ -409,6 +413,7 @@ static int insert_rows(results *r, const experiment_config *c,
     sqlite3_bind_int64(st, 12, res->wakeups);
     sqlite3_bind_int64(st, 13, res->gc_full_collections);
     sqlite3_bind_double(st, 14, res->gc_busy_s);
+    sqlite3_bind_double(st, 15, res->record_handoffs);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto fail;
     sqlite3_finalize(st);

@@ -332,8 +332,11 @@ static void burst_done(sim *s, int32_t th)
         ** this thread's: it is paid before its next burst on the GIL, not
         ** under the handler lock (charging it to the lock made the lock a
         ** bottleneck that over-predicted HTEX runs by 30-50%). */
-        if (p->gil_head >= 0 && t->records > 1)
+        if (p->gil_head >= 0 && t->records > 1) {
             t->dead += s->record_handoffs * (t->records - 1) * s->handoff;
+            if (p->is_submit)
+                s->res->record_handoffs += s->record_handoffs * (t->records - 1);
+        }
         gil_release(s, th);
         if (t->io <= 0 && p->handler_holder < 0) {
             /* No write time outside the GIL: the flush only lets the GIL

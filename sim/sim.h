@@ -45,7 +45,8 @@ typedef struct sim_result {
     double gil_busy_s;        /* seconds the submitting process's GIL was held */
     double handler_busy_s;    /* seconds the submit side's log handler lock was held */
     double core_utilization;  /* busy core-seconds / (cores * makespan) */
-    long wakeups;             /* blocked threads of the submitting process woken (cf. its voluntary context switches) */
+    long wakeups;             /* blocked threads of the submitting process woken */
+    double record_handoffs;   /* GIL hand-offs its log records' flushes caused while others waited; with wakeups, what its voluntary context switches count */
     long gc_full_collections; /* CPython full collections in the submitting process */
     double gc_busy_s;         /* seconds they held its GIL */
     long events;              /* events the engine processed */

@@ -82,6 +82,7 @@ static void fake_result(sim_result *r, const experiment_config *c, int k)
     r->core_utilization = 0.75;
     r->events = 123456789L + k;
     r->wakeups = 4321 + k;
+    r->record_handoffs = 1234.5 / 7 + k;
     r->gc_full_collections = 3 + k;
     r->gc_busy_s = 0.25 / 3 + k;
 }
