@@ -85,9 +85,12 @@ static void apply(fit_context *c, const double *x, double *factor)
     m->gil_handoff_s = c->rep->handoff_s * factor[FACTOR_HANDOFF];
 }
 
-/* The median makespan over the report's replications: with full
-** collections at a random phase, one seed alone would fit the phase. */
-static double simulate(fit_context *c, const fit_config *fc)
+/* The median makespan over the report's replications (with full
+** collections at a random phase, one seed alone would fit the phase), and
+** the mean of their context switches: the submitting process's wake-ups
+** and the GIL hand-offs its records cause, what its threads' voluntary
+** context switches count. */
+static double simulate(fit_context *c, const fit_config *fc, double *switches)
 {
     sim_config cfg;
     sim_result res;
@@ -103,6 +106,7 @@ static double simulate(fit_context *c, const fit_config *fc)
     cfg.logging = fc->logging;
     cfg.cores = c->cores;
     cfg.model = &c->trial;
+    *switches = 0;
     for (int r = 0; r < n; r++) {
         /* validate.c's seeds for its replications */
         cfg.seed = 1 + (uint64_t)r * 0x9E3779B97F4A7C15ULL;
@@ -111,25 +115,42 @@ static double simulate(fit_context *c, const fit_config *fc)
             return NAN;
         }
         makespan[r] = res.makespan_s;
+        *switches += ((double)res.wakeups + res.record_handoffs) / n;
     }
     gsl_sort(makespan, 1, n);
     return gsl_stats_median_from_sorted_data(makespan, 1, n);
 }
 
+/* Whether a configuration's context switches are fitted too: counted, and
+** with logging on, where the model's hand-offs are the records' own. With
+** logging off the threads hand the GIL over in regimes the model does not
+** reproduce (docs/validate.md), so their counts would pull the logging
+** parameters for nothing. */
+static int fits_switches(const fit_config *fc)
+{
+    return fc->switches > 0 && fc->logging == LOGGING_ON;
+}
+
+/* Residuals: log(predicted / measured) makespan for every configuration,
+** then log(predicted / measured) switches for those fits_switches takes. */
 static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
 {
     fit_context *c = params;
     double factor[FACTOR_COUNT];
+    int k = c->rep->nconfigs;
 
     for (int j = 0; j < c->nfit; j++)
         c->x[j] = gsl_vector_get(x, j);
     apply(c, c->x, factor);
     for (int i = 0; i < c->rep->nconfigs; i++) {
         fit_config *fc = &c->rep->config[i];
-        double p = simulate(c, fc);
+        double switches, p = simulate(c, fc, &switches);
         if (!(p > 0))
             return GSL_EDOM;
         gsl_vector_set(f, i, log(p / fc->measured_s));
+        fc->predicted_switches = switches;
+        if (fits_switches(fc))
+            gsl_vector_set(f, k++, log((switches + 1) / (fc->switches + 1)));
     }
     return GSL_SUCCESS;
 }
@@ -153,6 +174,7 @@ static int collect_configs(const bundle *bundles, int nb, int flags, fit_report 
             .workload = g[i].workload, .executor = g[i].executor, .logging = g[i].logging,
             .size = g[i].size, .workers = g[i].workers, .runs = g[i].runs,
             .measured_s = g[i].median_s, .spread_s = g[i].max_s - g[i].min_s,
+            .switches = g[i].switches,
         };
     }
     free(g);
@@ -337,7 +359,7 @@ static void htex_from_cpu(model *m, fit_report *rep, const bundle *bundles, int 
 
 static int solve(fit_context *c, fit_report *rep, sim_error *err)
 {
-    const size_t n = rep->nconfigs, p = c->nfit;
+    const size_t n = rep->nconfigs, p = c->nfit, nres = n + rep->nswitches;
     gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
     gsl_multifit_nlinear_fdf fdf;
     gsl_multifit_nlinear_workspace *w;
@@ -352,10 +374,10 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     params.h_df = 1e-2;
     memset(&fdf, 0, sizeof fdf);
     fdf.f = residuals;
-    fdf.n = n;
+    fdf.n = nres;
     fdf.p = p;
     fdf.params = c;
-    w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, n, p);
+    w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, nres, p);
     covar = gsl_matrix_alloc(p, p);
     if (w == NULL || covar == NULL) {
         gsl_multifit_nlinear_free(w);
@@ -386,7 +408,12 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
         total += pow(log(rep->config[i].measured_s) - mean, 2);
     rep->r2 = total > 0 ? 1 - chi2 / total : 0;
     rep->rms_log_error = sqrt(chi2 / n);
-    s2 = n > p ? chi2 / (n - p) : chi2;
+    for (size_t i = n; i < nres; i++) {
+        double r = gsl_vector_get(gsl_multifit_nlinear_residual(w), i);
+        s2 = r * r;
+        rep->switch_chi2 += s2;
+    }
+    s2 = nres > p ? (chi2 + rep->switch_chi2) / (nres - p) : chi2 + rep->switch_chi2;
     for (size_t j = p; j < FACTOR_COUNT; j++)
         rep->factor[j] = rep->factor_low[j] = rep->factor_high[j] = factor[j];
     for (size_t j = 0; j < p; j++) {
@@ -422,9 +449,9 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     for (int s = 0; s < STAGE_COUNT; s++)
         c->side[s] = side_of(s, rep->stage_source[s]);
     /* Start from the base model's own structure (the hand-offs per record,
-    ** the I/O share) and the micro-benchmarked wake-up. With two
-    ** configurations a factor all five move; with fewer, only the two
-    ** scales, the rest staying as they start; with fewer than four, none. */
+    ** the I/O share) and the micro-benchmarked wake-up, which stays. With
+    ** two configurations a factor the first four move; with fewer, only the
+    ** two scales, the rest staying as they start; with fewer than four, none. */
     total = base->record_enabled_s + base->record_io_s;
     share = total > 0 ? base->record_io_s / total : 0;
     c->x[FACTOR_SUBMIT_SIDE] = 1;
@@ -432,7 +459,10 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->x[FACTOR_RECORD_HANDOFFS] = 1 + (base->record_handoffs > 0 ? log(base->record_handoffs / 2) : 0);
     c->x[FACTOR_IO_SHARE] = 1 + log(fmax(share, 1e-12) / fmax(1 - share, 1e-12));
     c->x[FACTOR_HANDOFF] = 1;
-    c->nfit = rep->nconfigs >= 2 * FACTOR_COUNT ? FACTOR_COUNT : rep->nconfigs >= 4 ? 2 : 0;
+    c->nfit = rep->nconfigs >= 2 * FACTOR_FITTED ? FACTOR_FITTED : rep->nconfigs >= 4 ? 2 : 0;
+    rep->nswitches = 0;
+    for (int i = 0; i < rep->nconfigs; i++)
+        rep->nswitches += fits_switches(&rep->config[i]);
     if (c->nfit > 0) {
         rc = solve(c, rep, err);
     } else {
@@ -556,7 +586,8 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
     if (rep->forward.n > 0)
         fprintf(out, "HTEX paths in the chain: forward %.3e s (n=%ld), return %.3e s (n=%ld)\n",
                 rep->forward.median_s, rep->forward.n, rep->back.median_s, rep->back.n);
-    fprintf(out, "\nfactors %s\n", rep->fitted == FACTOR_COUNT ? "fitted to the calibration makespans"
+    fprintf(out, "\nfactors %s\n", rep->fitted == FACTOR_FITTED ? "fitted to the calibration makespans "
+                                                                 "(the wake-up stays the micro-benchmark's)"
                                    : rep->fitted ? "(the first two) fitted; too few configurations for the rest"
                                                  : "not fitted (too few configurations)");
     fprintf(out, "%-32s %10s %22s\n", "factor", "value", "95% interval");
@@ -568,13 +599,21 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
     fprintf(out, "\nfit: %d configurations, %d iterations, R^2 (log makespan) %.4f, "
                  "rms log error %.3f\n", rep->nconfigs, rep->iterations, rep->r2,
             rep->rms_log_error);
-    fprintf(out, "%-10s %8s %-8s %7s %-7s %4s %12s %12s %9s\n", "workload", "size",
-            "executor", "workers", "logging", "runs", "measured_s", "predicted_s", "rel_err");
+    if (rep->nswitches > 0)
+        fprintf(out, "with the context switches of %d logging-on configurations (rms log "
+                     "error %.3f)\n", rep->nswitches, sqrt(rep->switch_chi2 / rep->nswitches));
+    fprintf(out, "%-10s %8s %-8s %7s %-7s %4s %12s %12s %9s %11s\n", "workload", "size",
+            "executor", "workers", "logging", "runs", "measured_s", "predicted_s", "rel_err",
+            "switches");
     for (int i = 0; i < rep->nconfigs; i++) {
         const fit_config *c = &rep->config[i];
-        fprintf(out, "%-10s %8ld %-8s %7d %-7s %4d %12.4f %12.4f %+8.1f%%\n",
+        char switches[32] = "";
+        if (c->switches >= 0)
+            snprintf(switches, sizeof switches, "%.0f/%.0f%s", c->switches,
+                     c->predicted_switches, fits_switches(c) ? "" : "*");
+        fprintf(out, "%-10s %8ld %-8s %7d %-7s %4d %12.4f %12.4f %+8.1f%% %11s\n",
                 sim_workload_name(c->workload), c->size, sim_executor_name(c->executor),
                 c->workers, sim_logging_name(c->logging), c->runs, c->measured_s,
-                c->predicted_s, 100 * (c->predicted_s / c->measured_s - 1));
+                c->predicted_s, 100 * (c->predicted_s / c->measured_s - 1), switches);
     }
 }

@@ -37,6 +37,12 @@ enum fit_factor {
     FACTOR_COUNT
 };
 
+/* The factors the solver moves: all but the wake-up, which stays the
+** thread hand-off micro-benchmark's. Makespans cannot tell a dearer
+** wake-up from dearer stages (fitted, logging-on runs alone traded one for
+** the other and lost the logging-off what-if); the micro-benchmark can. */
+#define FACTOR_FITTED FACTOR_HANDOFF
+
 #define FIT_MAX_CONFIGS 256
 #define FIT_MAX_REPLICATIONS 5   /* simulations per configuration when collections are random */
 
@@ -47,6 +53,8 @@ typedef struct fit_config {
     int runs;                         /* repetitions measured */
     double measured_s;                /* median makespan */
     double spread_s;                  /* max - min over the repetitions */
+    double switches;                  /* median voluntary context switches, -1 if not counted */
+    double predicted_switches;        /* the fitted model's wake-ups + record hand-offs */
     double predicted_s;               /* by the fitted model */
 } fit_config;
 
@@ -61,8 +69,10 @@ typedef struct fit_report {
     int iterations;                      /* of the solver */
     double r2;                           /* of log makespans */
     double rms_log_error;                /* root mean square of log(predicted / measured) */
+    double switch_chi2;                  /* sum of squared log errors of the fitted switch counts */
     fit_config config[FIT_MAX_CONFIGS];  /* the calibration configurations */
     int nconfigs;
+    int nswitches;                       /* configurations whose switches are also fitted */
     double record_total_s;               /* micro: one enabled record */
     double record_disabled_s;            /* micro: one disabled call */
     double handoff_s;                    /* micro: half a thread hand-off round trip */
@@ -87,7 +97,8 @@ int fit_model(const bundle *bundles, int nbundles, const spans *sp, int flags,
               const model *start, model *out, fit_report *rep, sim_error *err);
 
 /* Step 2 alone: scale base's costs by the factors that best reproduce
-** rep->config[].measured_s (rep's configs, record costs and stage sources
+** rep->config[].measured_s, and the context switches of the logging-on
+** ones that have them (rep's configs, record costs and stage sources
 ** filled by the caller; a stage whose source starts with "micro" or
 ** "start" is not scaled), simulating on cores cores. Fills the factors,
 ** their intervals, predictions and fit quality in rep. Returns 0 with
