@@ -500,7 +500,8 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
     htex_from_cpu(&base, rep, bundles, nb, flags);
-    gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc);
+    if (gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc) != 0)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     rep->replications = base.gc_full_check_tasks > 0 && base.gc_full_first_tasks == 0 ?
                         FIT_MAX_REPLICATIONS : 1;
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)

@@ -64,7 +64,7 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
     double *x = NULL, *y = NULL, *first = NULL, c0, c1, cov00, cov01, cov11, sumsq;
     double mean = 0, total = 0;
     long *at = NULL, *gap = NULL, tasks = 0;
-    int n = 0, ni = 0, cap = 0, last_run = -1, last_bundle = -1;
+    int n = 0, ni = 0, cap = 0, last_run = -1, last_bundle = -1, rc = 0;
 
     memset(rep, 0, sizeof *rep);
     for (int k = 0; k < nb; k++) {
@@ -80,8 +80,10 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
     at = malloc(sizeof *at * cap);
     gap = malloc(sizeof *gap * cap);
     first = malloc(sizeof *first * cap);
-    if (!x || !y || !at || !gap || !first)
+    if (!x || !y || !at || !gap || !first) {
+        rc = SIM_ENOMEM;
         goto done;
+    }
     for (int k = 0; k < nb; k++)
         for (int i = 0; i < bundles[k].ncollections; i++) {
             const bundle_collection *c = &bundles[k].collections[i];
@@ -137,5 +139,5 @@ done:
     free(y);
     free(at);
     free(gap);
-    return 0;
+    return rc;
 }

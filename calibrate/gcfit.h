@@ -36,8 +36,9 @@ enum gcfit_source {
 /* Fit m's gc.* from the full collections of the calibration runs (ok, not
 ** profiled, not monitored, not held out; with FIT_LOGGING_ON_ONLY's
 ** meaning when logging_on_only) of nb bundles. m keeps its gc.* where the
-** bundles have too little (rep->source says what was fitted). Returns 0;
-** a GSL failure leaves m as it was and reports GCFIT_NONE. */
+** bundles have too little (rep->source says what was fitted). Returns 0
+** (a GSL failure leaves m as it was and reports GCFIT_NONE), or SIM_ENOMEM
+** with m as it was. */
 int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
               gcfit_report *rep);
 
