@@ -136,31 +136,36 @@ END_TEST
 
 static char dir[64];
 
-static void make_bundle(const char *runs_csv, const char *manifest)
+/* Write text to the bundle folder's file name. */
+static void put_file(const char *name, const char *text)
 {
     char path[128];
     FILE *f;
 
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void make_bundle(const char *runs_csv, const char *manifest)
+{
     snprintf(dir, sizeof dir, "/tmp/sim_check_bundle_XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
-    f = fopen(path, "w");
-    fputs(manifest, f);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    f = fopen(path, "w");
-    fputs(runs_csv, f);
-    fclose(f);
+    put_file("manifest.json", manifest);
+    put_file("runs.csv", runs_csv);
 }
 
 static void remove_bundle(void)
 {
+    static const char *const names[] = {"manifest.json", "runs.csv", "gc.csv"};
     char path[128];
 
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    unlink(path);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
     rmdir(dir);
 }
 
@@ -225,25 +230,6 @@ START_TEST(test_bundle_bad_rows)
 }
 END_TEST
 
-static void write_gc(const char *text)
-{
-    char path[128];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/gc.csv", dir);
-    f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-}
-
-static void remove_gc(void)
-{
-    char path[128];
-
-    snprintf(path, sizeof path, "%s/gc.csv", dir);
-    unlink(path);
-}
-
 /* gc.csv: full collections kept, young ones dropped; a bad number or an
 ** unknown run is an error at its line and column. */
 START_TEST(test_bundle_reads_collections)
@@ -263,7 +249,7 @@ START_TEST(test_bundle_reads_collections)
 
     snprintf(gc, sizeof gc, "%sr1,0.001,0,1e-05,3,0\nr1,0.01,2,0.07,50,10\n"
              "r2,0.02,2,0.08,60,0\nr2,0.03,1,0.001,70,0\n", gc_header);
-    write_gc(gc);
+    put_file("gc.csv", gc);
     ck_assert_int_eq(bundle_load(&b, dir, &err), 0);
     ck_assert_int_eq(b.has_gc, 1);
     ck_assert_int_eq(b.ncollections, 2);
@@ -275,7 +261,7 @@ START_TEST(test_bundle_reads_collections)
     bundle_release(&b);
 
     snprintf(gc, sizeof gc, "%sr1,0.001,2,0.07x,3,0\n", gc_header);
-    write_gc(gc);
+    put_file("gc.csv", gc);
     ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.file, "gc.csv"));
     ck_assert_int_eq(err.line, 2);
@@ -283,15 +269,14 @@ START_TEST(test_bundle_reads_collections)
     ck_assert_ptr_nonnull(strstr(err.message, "'0.07x' is not a number"));
 
     snprintf(gc, sizeof gc, "%sr9,0.001,2,0.07,3,0\n", gc_header);
-    write_gc(gc);
+    put_file("gc.csv", gc);
     ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
     ck_assert_int_eq(err.line, 2);
     ck_assert_ptr_nonnull(strstr(err.message, "run 'r9' is not in runs.csv"));
 
-    write_gc("run_id,t_s,generation\n");
+    put_file("gc.csv", "run_id,t_s,generation\n");
     ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.message, "missing column 'duration_s'"));
-    remove_gc();
     remove_bundle();
 }
 END_TEST
