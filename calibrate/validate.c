@@ -105,6 +105,7 @@ int validate_simulate(validate_set *v, const model *m, int replications,
     v->seed = seed;
     for (int i = 0; rc == 0 && i < v->nrows; i++) {
         validate_row *r = &v->rows[i];
+        r->predicted_switches = 0;
         for (int k = 0; k < replications; k++) {
             experiment_config c;
             sim_config cfg;
@@ -122,6 +123,7 @@ int validate_simulate(validate_set *v, const model *m, int replications,
                 break;
             }
             makespans[k] = res->makespan_s;
+            r->predicted_switches += ((double)res->wakeups + res->record_handoffs) / replications;
         }
         if (rc == 0) {
             r->workers_started_sim = v->results[(size_t)i * replications].workers_started;
@@ -462,7 +464,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
     for (int i = 0; rc == 0 && i < v->nrows; i++) {
         const validate_row *r = &v->rows[i];
         rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
-                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i}",
+                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f}",
                                  "bundle", bundles[r->bundle].name,
                                  "workload", sim_workload_name(r->g.workload),
                                  "size", (json_int_t)r->g.size,
@@ -480,7 +482,10 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "measured_max_s", r->g.max_s,
                                  "predicted_s", r->predicted_s,
                                  "rel_error", r->rel_error,
-                                 "replications", v->replications),
+                                 "replications", v->replications,
+                                 "measured_switches", r->g.switches >= 0 ?
+                                     json_real(r->g.switches) : json_null(),
+                                 "predicted_switches", r->predicted_switches),
                        out, err);
     }
     for (int i = 0; rc == 0 && i < v->npairs; i++) {

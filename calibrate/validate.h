@@ -38,6 +38,7 @@ typedef struct validate_row {
     int workers_started_sim; /* workers the simulator started */
     double predicted_s;      /* median simulated makespan over the replications */
     double rel_error;        /* predicted_s / g.median_s - 1 */
+    double predicted_switches; /* mean simulated wake-ups + record hand-offs (cf. g.switches) */
 } validate_row;
 
 /* What a summary groups its configurations by. */

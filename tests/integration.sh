@@ -209,6 +209,7 @@ run 0 "validate as JSON, stored" "$SIM" validate --format json --replications 2 
 [ "$(json_count "$TMP/out" 'has("rel_error") and .held_out == true')" -eq 3 ] && ok || bad "validate JSON: 3 held out"
 [ "$(json_count "$TMP/out" '.workload == "double" and .size == 100 and .executor == "threads" and .logging == "on" and .runs == 2 and .measured_s == 0.5 and .measured_min_s == 0.25 and .measured_max_s == 0.75')" -eq 1 ] && ok || bad "validate JSON: median and range of the repetitions"
 [ "$(json_count "$TMP/out" '.what_if == "logging" and .measured_speedup == 4')" -eq 1 ] && ok || bad "validate JSON: the what-if pair"
+[ "$(json_count "$TMP/out" 'has("rel_error") and .measured_switches == null and .predicted_switches >= 0')" -eq 6 ] && ok || bad "validate JSON: switches (none counted in this bundle)"
 [ "$(json_count "$TMP/out" '.summary == "overall"')" -eq 2 ] && ok || bad "validate JSON: overall summaries for both sets"
 [ "$(json_count "$TMP/out" '.summary == "targets" and .met == false')" -eq 1 ] && ok || bad "validate JSON: targets summary"
 if command -v sqlite3 >/dev/null 2>&1; then
