@@ -8,8 +8,6 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit_nlinear.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +115,7 @@ static double simulate(fit_context *c, const fit_config *fc, double *switches)
         makespan[r] = res.makespan_s;
         *switches += ((double)res.wakeups + res.record_handoffs) / n;
     }
-    gsl_sort(makespan, 1, n);
-    return gsl_stats_median_from_sorted_data(makespan, 1, n);
+    return group_median(makespan, n);
 }
 
 /* Whether a configuration's context switches are fitted too: counted, and
@@ -309,8 +306,7 @@ static int htex_cpu(const bundle *bundles, int nb, int flags, int logging, doubl
             v[2][n++] = r->cpu_workers_s / r->tasks;
         }
     for (int p = 0; p < 3; p++) {
-        gsl_sort(v[p], 1, n);
-        cpu[p] = n > 0 ? gsl_stats_median_from_sorted_data(v[p], 1, n) : 0;
+        cpu[p] = n > 0 ? group_median(v[p], n) : 0;
     }
     return n;
 }
@@ -408,10 +404,10 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
         total += pow(log(rep->config[i].measured_s) - mean, 2);
     rep->r2 = total > 0 ? 1 - chi2 / total : 0;
     rep->rms_log_error = sqrt(chi2 / n);
+    rep->switch_chi2 = 0;
     for (size_t i = n; i < nres; i++) {
         double r = gsl_vector_get(gsl_multifit_nlinear_residual(w), i);
-        s2 = r * r;
-        rep->switch_chi2 += s2;
+        rep->switch_chi2 += r * r;
     }
     s2 = nres > p ? (chi2 + rep->switch_chi2) / (nres - p) : chi2 + rep->switch_chi2;
     for (size_t j = p; j < FACTOR_COUNT; j++)

@@ -12,8 +12,6 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,8 +119,7 @@ int gcfit_fit(const bundle *bundles, int nb, int logging_on_only, model *m,
     rep->check_tasks = (long)llround((double)tasks / n);
     /* A run starts where its warm-up left the collector, which is much
     ** the same every time: the first full collection's submit. */
-    gsl_sort(first, 1, rep->runs);
-    rep->first_tasks = (long)llround(gsl_stats_median_from_sorted_data(first, 1, rep->runs));
+    rep->first_tasks = (long)llround(group_median(first, rep->runs));
     rep->source = GCFIT_PAUSES;
     if (ni >= 3) {
         fit_checks(at, gap, ni, rep);

@@ -6,21 +6,15 @@
 */
 #include "group.h"
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include <stdlib.h>
 
-static int compare_double(const void *a, const void *b)
+double group_median(double *v, int n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* The median of v[0..n), n >= 1 (sorts v): the mean of the middle two
-** for an even n. */
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof v[0], compare_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    gsl_sort(v, 1, n);
+    return gsl_stats_median_from_sorted_data(v, 1, n);
 }
 
 int group_usable(const bundle_run *r)
@@ -93,10 +87,10 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
                         c->workers_started = q->workers_started;
                 }
             c->runs = t;
-            c->median_s = median(times, t);   /* sorts times */
+            c->median_s = group_median(times, t);   /* sorts times */
             c->min_s = times[0];
             c->max_s = times[t - 1];
-            c->switches = w > 0 ? median(switches, w) : -1;
+            c->switches = w > 0 ? group_median(switches, w) : -1;
         }
     free(times);
     free(switches);

@@ -41,6 +41,10 @@ typedef struct run_group {
 ** executor and logging mode; 0 otherwise. */
 int group_usable(const bundle_run *r);
 
+/* The median of v[0..n), n >= 1, the mean of the middle two for an even n
+** (GSL's); sorts v in place. */
+double group_median(double *v, int n);
+
 /* Group the usable runs of nb bundles whose role is in roles (enum
 ** group_roles) by (workload, size, executor, workers asked for, logging),
 ** in order of each configuration's first run. A configuration some of

@@ -16,20 +16,6 @@
 /* At most: two sets x (overall + 3 workloads + 2 executors + 3 loggings). */
 #define MAX_SUMMARIES (2 * (1 + 3 + 2 + 3))
 
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* The median of x[0..n-1], n >= 1, sorting x in place. */
-static double median(double *x, int n)
-{
-    qsort(x, n, sizeof x[0], compare_double);
-    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
-
 int validate_new(validate_set **out, const bundle *bundles, int nb, sim_error *err)
 {
     validate_set *v = calloc(1, sizeof *v);
@@ -127,7 +113,7 @@ int validate_simulate(validate_set *v, const model *m, int replications,
         }
         if (rc == 0) {
             r->workers_started_sim = v->results[(size_t)i * replications].workers_started;
-            r->predicted_s = median(makespans, replications);
+            r->predicted_s = group_median(makespans, replications);
         }
     }
     free(makespans);
@@ -160,7 +146,7 @@ static void summarize_one(validate_set *v, double *x, int heldout, int by, int v
     s->value = value;
     s->heldout = heldout;
     s->n = n;
-    s->median_abs = median(x, n);
+    s->median_abs = group_median(x, n);
     s->worst_abs = x[n - 1];
 }
 
