@@ -75,6 +75,10 @@ def validate(plan, where='plan'):
                 if not isinstance(n, int) or n < 0 or task_count(w, n) > MAX_TASKS:
                     raise PlanError('%s: size %r of %s is not an integer giving '
                                     'at most %d tasks' % (place, n, w, MAX_TASKS))
+        for key in ('profile', 'monitoring', 'worker_debug'):
+            if not isinstance(group.get(key, False), bool):
+                raise PlanError('%s: %s must be true or false, not %r'
+                                % (place, key, group[key]))
         if group.get('keep_logs', 'first') not in KEEP_LOGS:
             raise PlanError('%s: keep_logs must be all, first or none' % place)
         if group.get('role', 'calibration') not in ROLES:
