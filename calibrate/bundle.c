@@ -371,7 +371,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     json_t *root, *benches;
 
     b->log_enabled_s = b->log_disabled_s = b->handoff_roundtrip_s = -1;
-    b->thread_start_s = b->future_done_s = b->future_result_s = -1;
+    b->thread_start_s = b->future_done_s = b->future_result_s = b->pool_submit_s = -1;
     if (!exists(path))
         return 0;
     root = json_load_file(path, 0, &je);
@@ -382,6 +382,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     b->log_disabled_s = number_at(benches, "log_record_disabled", "median_s");
     b->handoff_roundtrip_s = number_at(benches, "thread_handoff_roundtrip", "median_s");
     b->thread_start_s = number_at(benches, "thread_start", "median_s");
+    b->pool_submit_s = number_at(benches, "pool_submit", "median_s");
     b->future_done_s = number_at(benches, "future_done", "median_s");
     b->future_result_s = number_at(benches, "future_result_done", "median_s");
     json_decref(root);

@@ -73,6 +73,7 @@ typedef struct bundle {
     double log_disabled_s;   /* micro: one disabled logging call, median; -1 if absent */
     double handoff_roundtrip_s; /* micro: queue put/get to another thread and back; -1 if absent */
     double thread_start_s;   /* micro: threading.Thread start, until it runs; -1 if absent */
+    double pool_submit_s;    /* micro: ThreadPoolExecutor.submit, under concurrent.futures' lock; -1 if absent */
     double future_done_s;    /* micro: Future.done() on a done future; -1 if absent */
     double future_result_s;  /* micro: Future.result() on a done future; -1 if absent */
 } bundle;

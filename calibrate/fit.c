@@ -490,6 +490,11 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
             rep->record_disabled_s = bundles[k].log_disabled_s;
         if (bundles[k].handoff_roundtrip_s > 0)
             rep->handoff_s = bundles[k].handoff_roundtrip_s / 2;
+        /* The whole of ThreadPoolExecutor.submit runs under the lock. */
+        if (bundles[k].pool_submit_s > 0) {
+            base.pool_lock_s = bundles[k].pool_submit_s;
+            rep->pool_lock_measured = 1;
+        }
     }
     if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
@@ -577,6 +582,9 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
         fprintf(out, "  simulated with %d replications per configuration (median)\n",
                 rep->replications);
     }
+    fprintf(out, "pool lock (ThreadPoolExecutor.submit under concurrent.futures' lock): %.3e s (%s)\n",
+            m->pool_lock_s, rep->pool_lock_measured ? "micro-benchmark pool_submit"
+                                                    : "the start model's");
     fprintf(out, "thread start (ThreadPoolExecutor worker): %.3e s (%s)\n", m->thread_start_s,
             rep->thread_start_measured ? "micro-benchmark thread_start"
                                        : "start model: NOT MEASURED");

@@ -77,6 +77,7 @@ typedef struct fit_report {
     double record_disabled_s;            /* micro: one disabled call */
     double handoff_s;                    /* micro: half a thread hand-off round trip */
     int thread_start_measured;           /* 1 when thread_start came from the bundle */
+    int pool_lock_measured;              /* 1 when pool_lock came from a bundle's pool_submit */
     int heldout_runs;                    /* runs left out for validation */
     gcfit_report gc;                     /* the collector's structure */
     int htex_cpu_runs;                   /* off_all HTEX runs whose process CPU gave the HTEX stages */

@@ -62,8 +62,9 @@ struct field {
 
 #define MF(k, t, member, mn, op) \
     {k, t, offsetof(model, member), sizeof(((model *)0)->member), mn, op, 0}
-/* The collector's section came after the first model files: without it a
-** model has no full collections, as before. */
+/* Fields that came after the first model files: without the collector's
+** section a model has no full collections, without pool_lock_s its
+** threads never convoy on concurrent.futures' lock, as before. */
 #define MF_OPTIONAL(k, t, member, mn, op) \
     {k, t, offsetof(model, member), sizeof(((model *)0)->member), mn, op, 1}
 
@@ -85,6 +86,7 @@ static const struct field plain_fields[] = {
     MF("threads.gil_switch_interval_s", F_REAL, gil_switch_interval_s, 0, 1),
     MF("threads.gil_handoff_s", F_REAL, gil_handoff_s, 0, 0),
     MF("threads.thread_start_s", F_REAL, thread_start_s, 0, 0),
+    MF_OPTIONAL("threads.pool_lock_s", F_REAL, pool_lock_s, 0, 0),
     MF("htex.prefetch_capacity", F_INT, htex_prefetch_capacity, 0, 0),
     MF("htex.poll_period_s", F_REAL, htex_poll_period_s, 0, 1),
     MF("htex.result_push_period_s", F_REAL, htex_result_push_period_s, 0, 0),
@@ -395,7 +397,7 @@ static void put_string(FILE *f, const char *s)
 
 static void write_model(FILE *f, const model *m)
 {
-    char a[32], b[32], c[32], r[32];
+    char a[32], b[32], c[32], r[48];
     const model_cost *s;
     int i;
 
@@ -440,8 +442,14 @@ static void write_model(FILE *f, const model *m)
     real_format(m->gil_switch_interval_s, a, sizeof a);
     real_format(m->gil_handoff_s, b, sizeof b);
     real_format(m->thread_start_s, c, sizeof c);
+    /* without a pool lock a model reads back the same without the key */
+    r[0] = 0;
+    if (m->pool_lock_s > 0) {
+        strcpy(r, ", pool_lock_s: ");
+        real_format(m->pool_lock_s, r + strlen(r), sizeof r - strlen(r));
+    }
     fprintf(f, "threads: {join_pool_threads: %d, gil_switch_interval_s: %s, gil_handoff_s: %s,\n"
-               "          thread_start_s: %s}\n", m->join_pool_threads, a, b, c);
+               "          thread_start_s: %s%s}\n", m->join_pool_threads, a, b, c, r);
     real_format(m->htex_poll_period_s, a, sizeof a);
     real_format(m->htex_result_push_period_s, b, sizeof b);
     fprintf(f, "htex: {prefetch_capacity: %d, poll_period_s: %s, "

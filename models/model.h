@@ -75,6 +75,7 @@ typedef struct model {
     double gil_switch_interval_s; /* CPython's sys.getswitchinterval(): the longest a thread keeps the GIL while others wait */
     double gil_handoff_s;        /* dead time when the GIL or a lock passes to a blocked thread (the OS wakes it) */
     double thread_start_s;       /* a ThreadPoolExecutor starting one more worker thread, on the submitting thread */
+    double pool_lock_s;          /* how long a ThreadPoolExecutor.submit holds concurrent.futures' global lock; 0 = never contended */
     int htex_prefetch_capacity;  /* tasks a manager takes beyond its idle workers */
     double htex_poll_period_s;   /* interchange/manager poll period */
     double htex_result_push_period_s; /* manager result batching period; 0 = immediate */

@@ -78,6 +78,7 @@ static double plan_main(sim *s, thread *t, job *j, double *io)
     if (s->main_submit_next < d->top) {
         j->step = 0;
         s->latency[s->main_submit_next] = s->now;
+        s->step_locks = 1;    /* launch_if_ready: the launch pool's submit */
         return stage_work(s, STAGE_SUBMIT, process_of(s, t), io) + sim_collect(s);
     }
     /* Collect: the futures already done, in one burst, bounded so that
@@ -155,13 +156,22 @@ static void complete(sim *s, int32_t task)
     }
 }
 
+static int has_dependents(const dag *d, int32_t task)
+{
+    return d->dependent_at[task + 1] > d->dependent_at[task];
+}
+
 static double plan_complete(sim *s, const thread *t, int32_t task, double *io)
 {
     int32_t join = s->dag.join_of[task];
     double work = stage_work(s, STAGE_COMPLETE, process_of(s, t), io);
 
-    if (join >= 0 && s->status[join] == TASK_JOINING)
+    /* each dependent's callback submits a launch attempt to the launch pool */
+    s->step_locks |= has_dependents(&s->dag, task);
+    if (join >= 0 && s->status[join] == TASK_JOINING) {
         work += stage_work(s, STAGE_JOIN_COMPLETE, process_of(s, t), io);
+        s->step_locks |= has_dependents(&s->dag, join);
+    }
     return work;
 }
 
@@ -181,9 +191,13 @@ static double plan_launch(sim *s, const thread *t, job *j, double *io)
         /* A ThreadPoolExecutor starts a worker when the submit finds none
         ** idle, up to its maximum: step 2 says this launch starts one. */
         const pool *target = &s->pools[s->dag.kind[task] == DAG_JOIN ? POOL_JOIN : POOL_EXECUTE];
+        /* Thread.start() waits for the new thread to run, with the pool
+        ** lock held and the GIL let go (step_locks 2). */
+        s->step_locks = 1;
         if (target->nidle == 0 && target->unstarted > 0) {
             j->step = 2;
             work += s->thread_start;
+            s->step_locks = 2;
         }
         return work + stage_work(s, STAGE_LAUNCH_THREADS, p, io);
     }
@@ -231,6 +245,7 @@ static double plan_join(sim *s, const thread *t, job *j, double *io)
     if (j->step < nchild) {
         int32_t c = d->child[d->child_at[j->task] + j->step];
         s->latency[c] = s->now;
+        s->step_locks = 1;
         return stage_work(s, STAGE_SUBMIT, p, io) + sim_collect(s);
     }
     if (s->inner_done[j->task])

@@ -203,6 +203,9 @@ static void gil_grant(sim *s, int32_t th)
 
     assert(s->processes[t->process].gil_holder < 0);
     s->processes[t->process].gil_holder = th;
+    /* Every waiter's timed wait starts over with a new holder (CPython
+    ** counts switches and drops the request of a wait that saw one). */
+    s->processes[t->process].gil_wait_start = s->now;
     t->holds_gil = 1;
     t->gil_since = s->now;
     burst(s, th, planned_work(s, th), PHASE_CPU);
@@ -258,10 +261,32 @@ static double planned_work(sim *s, int32_t th)
     thread *t = &s->threads[th];
     double work;
 
+    if (t->lock_section) {
+        /* The rest of a submit that holds the pool lock: its cost was in
+        ** the step already; what the lock adds is the waiting. */
+        t->io = 0;
+        t->records = 0;
+        t->lock_step = 0;
+        return 0;
+    }
     s->step_records = 0;
+    s->step_locks = 0;
     work = dfk_plan(s, t, &s->jobs[t->job], &t->io);
     t->records = s->step_records;
+    t->lock_step = (uint8_t)s->step_locks;
     return work;
+}
+
+/* Queue for the GIL. The first waiter starts the switch interval's clock:
+** CPython's waiter sleeps that long, then asks the holder to drop it. */
+static void gil_wait(sim *s, int32_t th)
+{
+    process *p = &s->processes[s->threads[th].process];
+
+    if (p->gil_head < 0)
+        p->gil_wait_start = s->now;
+    s->threads[th].phase = PHASE_WAIT_GIL;
+    enqueue(s, &p->gil_head, &p->gil_tail, th);
 }
 
 /* Start the current job's next step: take the GIL if the thread lacks it. */
@@ -273,7 +298,7 @@ static void run_step(sim *s, int32_t th)
     if (t->holds_gil) {
         /* A thread that keeps running keeps the GIL, unless others have
         ** waited for it a whole switch interval. */
-        if (p->gil_head < 0 || s->now - t->gil_since < s->switch_interval) {
+        if (p->gil_head < 0 || s->now < p->gil_wait_start + s->switch_interval) {
             burst(s, th, planned_work(s, th), PHASE_CPU);
             return;
         }
@@ -283,8 +308,87 @@ static void run_step(sim *s, int32_t th)
         gil_grant(s, th);
         return;
     }
-    t->phase = PHASE_WAIT_GIL;
-    enqueue(s, &p->gil_head, &p->gil_tail, th);
+    gil_wait(s, th);
+}
+
+/* Letting the pool lock go wakes the first thread blocked on it; the lock
+** stays free while the OS wakes it (a wake-up's time, on a core), so a
+** thread that comes back for it sooner takes it first. */
+static void lock_release(sim *s, int32_t th)
+{
+    process *p = &s->processes[s->threads[th].process];
+    int32_t next = dequeue(s, &p->lock_head, &p->lock_tail);
+
+    p->lock_holder = -1;
+    if (next >= 0) {
+        s->threads[next].phase = PHASE_LOCK_WAKE;
+        s->res->wakeups += p->is_submit;
+        cpu_start(&s->cpu, s->now, s->handoff, ++s->seq, (uint32_t)next);
+    }
+}
+
+/* A thread woken for the pool lock takes it if it is still free, and must
+** then wait for the GIL to finish its submit: while two threads submit in
+** turn, every submit hands the GIL over (the convoy). Else it sleeps
+** again, first in line. */
+static void lock_woken(sim *s, int32_t th)
+{
+    thread *t = &s->threads[th];
+    process *p = &s->processes[t->process];
+
+    if (p->lock_holder < 0) {
+        p->lock_holder = th;
+        t->lock_section = 1;
+        run_step(s, th);
+        return;
+    }
+    t->phase = PHASE_WAIT_LOCK;
+    t->next_waiter = p->lock_head;
+    p->lock_head = th;
+    if (p->lock_tail < 0)
+        p->lock_tail = th;
+}
+
+/* A step that calls ThreadPoolExecutor.submit has done its work; the
+** submit's last pool_lock seconds hold the pool lock. Returns 1 when the
+** thread must wait (for the lock, or, preempted while holding it, for
+** the GIL) before the step takes effect. */
+static int lock_step_end(sim *s, int32_t th)
+{
+    thread *t = &s->threads[th];
+    process *p = &s->processes[t->process];
+    double expiry;
+
+    int starts_thread = t->lock_step == 2;
+
+    t->lock_step = 0;
+    if (p->lock_holder >= 0 && p->lock_holder != th) {
+        if (t->holds_gil)
+            gil_release(s, th);
+        t->phase = PHASE_WAIT_LOCK;
+        enqueue(s, &p->lock_head, &p->lock_tail, th);
+        return 1;
+    }
+    if (!t->holds_gil || s->pool_lock <= 0)
+        return 0;
+    if (!starts_thread) {
+        /* Preempted only when the waiter's drop request fell inside the
+        ** locked part; then the thread lets the GIL go with the lock held. */
+        if (p->gil_head < 0)
+            return 0;
+        expiry = p->gil_wait_start + s->switch_interval;
+        if (expiry > s->now || expiry <= s->now - s->pool_lock)
+            return 0;
+    }
+    p->lock_holder = th;
+    t->lock_section = 1;
+    gil_release(s, th);
+    t->woken = 1;
+    if (p->gil_holder < 0)
+        gil_grant(s, th);
+    else
+        gil_wait(s, th);
+    return 1;
 }
 
 /* A blocked thread (the main thread waiting on a future) resumes. */
@@ -297,8 +401,15 @@ void sim_wake(sim *s, int32_t th)
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    int outcome = dfk_finish(s, &s->jobs[t->job]);
+    int outcome;
 
+    if (t->lock_step && lock_step_end(s, th))
+        return;
+    if (t->lock_section) {
+        t->lock_section = 0;
+        lock_release(s, th);
+    }
+    outcome = dfk_finish(s, &s->jobs[t->job]);
     if (outcome == STEP_CONTINUE) {
         run_step(s, th);
         return;
@@ -350,6 +461,10 @@ static void burst_done(sim *s, int32_t th)
         }
         return;
     }
+    if (t->phase == PHASE_LOCK_WAKE) {
+        lock_woken(s, th);
+        return;
+    }
     if (t->phase == PHASE_IO)
         handler_release(s, th);
     step_done(s, th);
@@ -363,6 +478,7 @@ static int32_t add_process(sim *s, int logging, int single, int submit)
 
     p->gil_holder = p->gil_head = p->gil_tail = -1;
     p->handler_holder = p->handler_head = p->handler_tail = -1;
+    p->lock_holder = p->lock_head = p->lock_tail = -1;
     p->logging = (uint8_t)logging;
     p->single_thread = (uint8_t)single;
     p->is_submit = (uint8_t)submit;
@@ -465,6 +581,7 @@ static int setup_costs(sim *s, sim_error *err)
     s->handoff = m->gil_handoff_s;
     s->record_handoffs = m->record_handoffs;
     s->thread_start = m->thread_start_s;
+    s->pool_lock = m->pool_lock_s;
     s->gc_check = m->gc_full_check_tasks;
     s->gc_growth = m->gc_full_growth;
     s->gc_base = m->gc_full_base_s;

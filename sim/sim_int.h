@@ -13,6 +13,10 @@
 ** step is a burst of CPU work holding the GIL, then, when the step wrote
 ** log records, a burst of log I/O holding the handler lock with the GIL
 ** released. Bursts run on the cores under processor sharing (cpu.h).
+** A step that calls ThreadPoolExecutor.submit ends holding the process's
+** pool lock (concurrent.futures' _global_shutdown_lock) for the submit's
+** last pool_lock seconds: a thread preempted there keeps the lock without
+** the GIL, and the lock convoy that follows is sim.c's to play out.
 */
 #ifndef SIM_SIM_INT_H
 #define SIM_SIM_INT_H
@@ -51,7 +55,7 @@ enum pool_id {
 
 enum thread_phase {
     PHASE_IDLE, PHASE_WAIT_GIL, PHASE_CPU, PHASE_WAIT_HANDLER, PHASE_IO,
-    PHASE_BLOCKED
+    PHASE_BLOCKED, PHASE_WAIT_LOCK, PHASE_LOCK_WAKE
 };
 
 enum task_status {
@@ -69,10 +73,12 @@ typedef struct thread {
     int32_t process;      /* owning process */
     int32_t pool;         /* pool it serves */
     int32_t job;          /* current job, or -1 */
-    int32_t next_waiter;  /* link in a GIL or handler-lock wait queue */
+    int32_t next_waiter;  /* link in a GIL, handler-lock or pool-lock wait queue */
     uint8_t phase;        /* enum thread_phase */
     uint8_t holds_gil;    /* 1 while it holds its process's GIL */
     uint8_t woken;        /* it was blocked; its next burst pays the wake-up */
+    uint8_t lock_step;    /* the current step ends in ThreadPoolExecutor.submit */
+    uint8_t lock_section; /* it holds the pool lock; its next burst ends the submit */
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
@@ -83,10 +89,14 @@ typedef struct process {
     int32_t gil_holder;       /* thread holding the GIL, or -1 */
     int32_t gil_head;         /* FIFO of threads waiting for it */
     int32_t gil_tail;
+    double gil_wait_start;    /* when the head waiter's wait on this holder began */
     int32_t handler_holder;   /* thread holding the log handler's lock, or -1 */
     int32_t handler_head;
     int32_t handler_tail;
     double handler_since;     /* when the holder took it */
+    int32_t lock_holder;      /* thread holding the pool lock, or -1 */
+    int32_t lock_head;        /* FIFO of threads blocked on it */
+    int32_t lock_tail;
     uint8_t logging;          /* 1 when its logger writes records */
     uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
     uint8_t is_submit;        /* the submitting process (GIL accounting) */
@@ -143,7 +153,9 @@ typedef struct sim {
     double handoff;           /* wake-up dead time of a blocked thread */
     double record_handoffs;   /* wake-ups per further record of a contended step */
     double thread_start;      /* starting a pool thread */
+    double pool_lock;         /* a ThreadPoolExecutor.submit's time under the pool lock */
     double step_records;      /* records of the step being planned */
+    int step_locks;           /* the step being planned calls ThreadPoolExecutor.submit */
 
     int32_t main_thread;
     int32_t main_submit_next;     /* next top-level task to submit */

@@ -168,6 +168,30 @@ def thread_start():
     return run, setup, teardown
 
 
+def pool_submit():
+    """concurrent.futures.ThreadPoolExecutor.submit, all of which runs under
+    the module's _global_shutdown_lock (the lock the DFK's threads convoy
+    on: docs/model.md).  The pool's one worker is kept busy, so the submits
+    only queue."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def setup():
+        release = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=1)
+        pool.submit(release.wait)
+        return release, pool
+
+    def run(n, state):
+        submit = state[1].submit
+        for _ in range(n):
+            submit(int)
+
+    def teardown(state):
+        state[0].set()
+        state[1].shutdown()
+    return run, setup, teardown
+
+
 def future_done():
     """One dependency checked by the DFK's _count_deps: done() on a future."""
     from concurrent.futures import Future
@@ -229,6 +253,8 @@ def main(out_path, repeats, workdir):
     results['thread_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown)
     run, setup, teardown = thread_start()
     results['thread_start'] = bench(run, 50, repeats, setup, teardown)
+    run, setup, teardown = pool_submit()
+    results['pool_submit'] = bench(run, 5000, repeats, setup, teardown)
     results['future_done'] = bench(future_done(), 100000, repeats)
     results['future_result_done'] = bench(future_result_done(), 100000, repeats)
     results['process_spawn_fork'] = bench(spawn('fork'), 5, repeats)
