@@ -43,17 +43,13 @@ typedef struct fit_context {
     fit_report *rep;
     double x[FACTOR_COUNT];  /* solver coordinates; those past nfit stay fixed */
     int nfit;                /* factors the solver moves */
+    double io_share;         /* the base model's share of a record outside the GIL, kept */
     int cores;
     int failed;              /* a simulation failed during the solve */
 } fit_context;
 
-static double logistic(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
-
-/* Solver coordinates are 1 + log factor (and 1 + logit share), so GSL's
-** relative finite-difference step is about 1% of a factor. */
+/* Solver coordinates are 1 + log factor, so GSL's relative
+** finite-difference step is about 1% of a factor. */
 static void apply(fit_context *c, const double *x, double *factor)
 {
     const model *b = &c->base;
@@ -63,19 +59,23 @@ static void apply(fit_context *c, const double *x, double *factor)
     factor[FACTOR_SUBMIT_SIDE] = exp(x[0] - 1);
     factor[FACTOR_WORKER_SIDE] = exp(x[1] - 1);
     factor[FACTOR_RECORD_HANDOFFS] = 2 * exp(x[2] - 1);
-    factor[FACTOR_IO_SHARE] = logistic(x[3] - 1);
+    factor[FACTOR_RECORD_COST] = exp(x[3] - 1);
     factor[FACTOR_HANDOFF] = exp(x[4] - 1);
     *m = *b;
     for (int s = 0; s < STAGE_COUNT; s++) {
         if (c->side[s] == SIDE_SUBMIT)
             m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_SUBMIT_SIDE];
-        else if (c->side[s] == SIDE_WORKER)
+        else if (c->side[s] == SIDE_WORKER) {
             m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_WORKER_SIDE];
+            /* HTEX's records stand for its measured logging CPU
+            ** (htex_from_cpu): dearer records, fewer of them. */
+            m->stage[s].records = b->stage[s].records / factor[FACTOR_RECORD_COST];
+        }
     }
-    total = c->rep->record_total_s;
-    /* The solver reaches a share of 0 only in the limit; below a
-    ** billionth it is 0, and the simulator then spends no event on it. */
-    share = factor[FACTOR_IO_SHARE] < 1e-9 ? 0 : factor[FACTOR_IO_SHARE];
+    /* A record in place (Parsl's messages, its extra= dicts, the handler's
+    ** formatting of them) costs more than the micro-benchmark's one line. */
+    total = c->rep->record_total_s * factor[FACTOR_RECORD_COST];
+    share = c->io_share;
     m->record_enabled_s = (1 - share) * total;
     m->record_io_s = share * total;
     m->record_disabled_s = c->rep->record_disabled_s;
@@ -353,6 +353,36 @@ static void htex_from_cpu(model *m, fit_report *rep, const bundle *bundles, int 
     }
 }
 
+/* The solver starts where a coarse scan of the submit side's scale puts
+** it. The span-based costs are wall times, 10-30 times the CPU the fit
+** ends at, and from that far the convoy's steep response to the costs
+** (docs/design.md) can stall the solver in a local minimum. */
+static int start_scan(fit_context *c, size_t nres)
+{
+    gsl_vector *f = gsl_vector_alloc(nres);
+    gsl_vector_view x;
+    double best = INFINITY, best_x = c->x[FACTOR_SUBMIT_SIDE], x0[FACTOR_COUNT];
+
+    if (f == NULL)
+        return -1;
+    for (int k = 0; k <= 12; k++) {
+        double chi2;
+        memcpy(x0, c->x, sizeof x0);
+        x0[FACTOR_SUBMIT_SIDE] = 1 + log(10) * (-3 + 0.25 * k);
+        x = gsl_vector_view_array(x0, (size_t)c->nfit);
+        if (residuals(&x.vector, c, f) != GSL_SUCCESS)
+            continue;
+        gsl_blas_ddot(f, f, &chi2);
+        if (chi2 < best) {
+            best = chi2;
+            best_x = x0[FACTOR_SUBMIT_SIDE];
+        }
+    }
+    c->x[FACTOR_SUBMIT_SIDE] = best_x;
+    gsl_vector_free(f);
+    return 0;
+}
+
 static int solve(fit_context *c, fit_report *rep, sim_error *err)
 {
     const size_t n = rep->nconfigs, p = c->nfit, nres = n + rep->nswitches;
@@ -363,6 +393,8 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     double x0[FACTOR_COUNT], factor[FACTOR_COUNT], chi2 = 0, mean = 0, total = 0, s2;
     gsl_vector_view x;
 
+    if (start_scan(c, nres) != 0)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     memcpy(x0, c->x, sizeof x0);
     x = gsl_vector_view_array(x0, p);
     int status, info;
@@ -415,15 +447,10 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     for (size_t j = 0; j < p; j++) {
         double xj = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
         double half = 1.96 * sqrt(s2 * gsl_matrix_get(covar, j, j));
+        double scale = j == FACTOR_RECORD_HANDOFFS ? 2 : 1;
         rep->factor[j] = factor[j];
-        if (j == FACTOR_IO_SHARE) {
-            rep->factor_low[j] = logistic(xj - 1 - half);
-            rep->factor_high[j] = logistic(xj - 1 + half);
-        } else {
-            double scale = j == FACTOR_RECORD_HANDOFFS ? 2 : 1;
-            rep->factor_low[j] = scale * exp(xj - 1 - half);
-            rep->factor_high[j] = scale * exp(xj - 1 + half);
-        }
+        rep->factor_low[j] = scale * exp(xj - 1 - half);
+        rep->factor_high[j] = scale * exp(xj - 1 + half);
     }
     rep->fitted = (int)p;
     gsl_multifit_nlinear_free(w);
@@ -434,7 +461,7 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
 int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err)
 {
     fit_context *c = calloc(1, sizeof *c);
-    double factor[FACTOR_COUNT], total, share;
+    double factor[FACTOR_COUNT], total;
     int rc = 0;
 
     if (c == NULL)
@@ -444,18 +471,28 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->cores = cores;
     for (int s = 0; s < STAGE_COUNT; s++)
         c->side[s] = side_of(s, rep->stage_source[s]);
-    /* Start from the base model's own structure (the hand-offs per record,
-    ** the I/O share) and the micro-benchmarked wake-up, which stays. With
+    /* Start from the base model's own structure (the hand-offs per record;
+    ** its I/O share stays), records at their micro-benchmark and the
+    ** micro-benchmarked wake-up, which stays. With
     ** two configurations a factor the first four move; with fewer, only the
     ** two scales, the rest staying as they start; with fewer than four, none. */
     total = base->record_enabled_s + base->record_io_s;
-    share = total > 0 ? base->record_io_s / total : 0;
+    c->io_share = total > 0 ? base->record_io_s / total : 0;
     c->x[FACTOR_SUBMIT_SIDE] = 1;
     c->x[FACTOR_WORKER_SIDE] = 1;
     c->x[FACTOR_RECORD_HANDOFFS] = 1 + (base->record_handoffs > 0 ? log(base->record_handoffs / 2) : 0);
-    c->x[FACTOR_IO_SHARE] = 1 + log(fmax(share, 1e-12) / fmax(1 - share, 1e-12));
+    c->x[FACTOR_RECORD_COST] = 1;
     c->x[FACTOR_HANDOFF] = 1;
     c->nfit = rep->nconfigs >= 2 * FACTOR_FITTED ? FACTOR_FITTED : rep->nconfigs >= 4 ? 2 : 0;
+    /* Only runs with the submit side's logging off tell a record's cost
+    ** from its stage's; without them it stays the micro-benchmark's. */
+    {
+        int quiet = 0;
+        for (int i = 0; i < rep->nconfigs; i++)
+            quiet += rep->config[i].logging != LOGGING_ON;
+        if (quiet == 0 && c->nfit > FACTOR_RECORD_COST)
+            c->nfit = FACTOR_RECORD_COST;
+    }
     rep->nswitches = 0;
     for (int i = 0; i < rep->nconfigs; i++)
         rep->nswitches += fits_switches(&rep->config[i]);
@@ -503,8 +540,11 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     htex_from_cpu(&base, rep, bundles, nb, flags);
     if (gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc) != 0)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
-    rep->replications = base.gc_full_check_tasks > 0 && base.gc_full_first_tasks == 0 ?
-                        FIT_MAX_REPLICATIONS : 1;
+    /* Several replications when a run's course is drawn: the collector's
+    ** phase, or whether and when the threads fall into the pool lock's
+    ** convoy (bistable: one seed alone would fit one regime). */
+    rep->replications = (base.gc_full_check_tasks > 0 && base.gc_full_first_tasks == 0) ||
+                        base.pool_lock_s > 0 ? FIT_MAX_REPLICATIONS : 1;
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
@@ -535,7 +575,7 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
 {
     static const char *factor_names[FACTOR_COUNT] = {
         "submit-side stage costs", "HTEX worker-side stage costs",
-        "hand-offs per contended record", "record share outside the GIL",
+        "hand-offs per contended record", "enabled record in place (x micro)",
         "thread wake-up (hand-off)"};
 
     fprintf(out, "per-task stage costs (seconds; logging excluded)\n");
@@ -545,10 +585,10 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
         fprintf(out, "%-20s %12.3e %6.2f %8.1f %12.3e  %s\n", model_stage_name(s),
                 m->stage[s].mean_s, m->stage[s].cv, m->stage[s].records,
                 rep->stage_span[s].median_s, rep->stage_source[s]);
-    fprintf(out, "\nlogging: one enabled record %.3e s (micro-benchmark) = %.3e under "
-                 "the GIL + %.3e I/O; disabled call %.3e s (micro-benchmark)\n",
-            m->record_enabled_s + m->record_io_s, m->record_enabled_s, m->record_io_s,
-            m->record_disabled_s);
+    fprintf(out, "\nlogging: one enabled record %.3e s (micro-benchmark %.3e x factor) = %.3e "
+                 "under the GIL + %.3e I/O; disabled call %.3e s (micro-benchmark)\n",
+            m->record_enabled_s + m->record_io_s, rep->record_total_s, m->record_enabled_s,
+            m->record_io_s, m->record_disabled_s);
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
     if (rep->htex_cpu_runs > 0) {
@@ -593,6 +633,9 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                 rep->forward.median_s, rep->forward.n, rep->back.median_s, rep->back.n);
     fprintf(out, "\nfactors %s\n", rep->fitted == FACTOR_FITTED ? "fitted to the calibration makespans "
                                                                  "(the wake-up stays the micro-benchmark's)"
+                                   : rep->fitted == FACTOR_RECORD_COST ?
+                                         "fitted (the wake-up and, with no logging-off run, "
+                                         "the record's cost stay the micro-benchmarks')"
                                    : rep->fitted ? "(the first two) fitted; too few configurations for the rest"
                                                  : "not fitted (too few configurations)");
     fprintf(out, "%-32s %10s %22s\n", "factor", "value", "95% interval");

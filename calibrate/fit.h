@@ -32,7 +32,7 @@ enum fit_factor {
     FACTOR_SUBMIT_SIDE,   /* multiplies the submitting process's stage costs */
     FACTOR_WORKER_SIDE,   /* multiplies interchange, manager and worker costs */
     FACTOR_RECORD_HANDOFFS, /* GIL hand-offs per further record of a contended step */
-    FACTOR_IO_SHARE,      /* share of an enabled record spent in I/O, GIL released */
+    FACTOR_RECORD_COST,   /* an enabled record's cost in place / its micro-benchmark's */
     FACTOR_HANDOFF,       /* multiplies the wake-up dead time of a blocked thread */
     FACTOR_COUNT
 };

@@ -38,6 +38,19 @@ static void constant_model(model *m)
     m->htex_cores_per_worker = 1;
 }
 
+/* The same means, drawn from lognormals of coefficient of variation cv,
+** every stage writing `records` log records of 2 us each. */
+static void lognormal_model(model *m, double cv, double records)
+{
+    constant_model(m);
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        m->stage[i].dist = DIST_LOGNORMAL;
+        m->stage[i].cv = cv;
+        m->stage[i].records = records;
+    }
+    m->record_enabled_s = 2 * US;
+}
+
 static sim_config config(const model *m, int workload, long size, int executor,
                          int workers)
 {
@@ -154,6 +167,82 @@ START_TEST(test_join_threads_started_on_demand)
 }
 END_TEST
 
+/* concurrent.futures' pool lock, held across a lost GIL: the convoy. With
+** the lock as long as the whole submit step, every forced switch that
+** lands on the main thread lands inside it; from then on the main and
+** launch threads hand the GIL over at every submit. Without the lock they
+** work in batches of a switch interval, handing over a few times a run. */
+static void run_without_and_with_lock(int workload, long size, double lock_s,
+                                      sim_result *without, sim_result *with)
+{
+    model m;
+    sim_config c;
+    sim_error err;
+
+    constant_model(&m);
+    m.gil_handoff_s = 20 * US;
+    c = config(&m, workload, size, EXECUTOR_THREADS, 4);
+    c.logging = LOGGING_OFF;
+    ck_assert_int_eq(sim_run(&c, without, &err), 0);
+    m.pool_lock_s = lock_s;
+    ck_assert_int_eq(sim_run(&c, with, &err), 0);
+    ck_assert_int_eq(with->tasks, without->tasks);
+}
+
+START_TEST(test_pool_lock_convoy)
+{
+    sim_result batched, convoy;
+
+    run_without_and_with_lock(WORKLOAD_DOUBLE, 2000, 10 * US, &batched, &convoy);
+    ck_assert_int_eq(convoy.tasks, 2000);
+    ck_assert(batched.wakeups < 0.1 * 2000);
+    ck_assert(convoy.wakeups > 1.0 * 2000);
+    ck_assert(convoy.makespan_s > batched.makespan_s + 0.5 * 2000 * 20 * US);
+    ck_assert(convoy.gil_busy_s <= convoy.makespan_s * (1 + 1e-12));
+}
+END_TEST
+
+/* Starting a join-pool thread holds the lock without the GIL, so
+** fibonacci convoys from its first join, however short the lock; a lock
+** of 0 never convoys. */
+START_TEST(test_pool_lock_thread_start)
+{
+    sim_result none, some;
+
+    run_without_and_with_lock(WORKLOAD_FIBONACCI, 10, 0.01 * US, &none, &some);
+    ck_assert(some.wakeups > none.wakeups);
+    ck_assert(some.makespan_s > none.makespan_s);
+}
+END_TEST
+
+/* Whatever the lock's length, every run completes, on both executors,
+** every workload, logging on or off, with the GIL never held twice. */
+START_TEST(test_pool_lock_always_completes)
+{
+    static const double lock_us[] = {0.5, 3, 10, 40};
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+
+    lognormal_model(&m, 1, 1);
+    m.record_disabled_s = 0.1 * US;
+    m.gil_handoff_s = 15 * US;
+    m.thread_start_s = 50 * US;
+    for (size_t k = 0; k < sizeof lock_us / sizeof lock_us[0]; k++)
+        for (int w = 0; w < 3; w++)
+            for (int e = 0; e < 2; e++)
+                for (int l = LOGGING_ON; l <= LOGGING_OFF; l++) {
+                    m.pool_lock_s = lock_us[k] * US;
+                    c = config(&m, w, w == WORKLOAD_FIBONACCI ? 11 : 600, e, 4);
+                    c.logging = l;
+                    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+                    ck_assert_int_eq(r.tasks, sim_task_count(w, c.size));
+                    ck_assert(r.gil_busy_s <= r.makespan_s * (1 + 1e-12));
+                }
+}
+END_TEST
+
 /* One HTEX task alone: submit, launch, interchange, manager, worker,
 ** manager, interchange, result thread, completion, collect, in turn. */
 START_TEST(test_htex_single_task_pipeline)
@@ -252,13 +341,7 @@ START_TEST(test_gil_held_once)
     sim_result r;
     sim_error err;
 
-    constant_model(&m);
-    for (int i = 0; i < STAGE_COUNT; i++) {
-        m.stage[i].dist = DIST_LOGNORMAL;
-        m.stage[i].cv = 0.5;
-        m.stage[i].records = 2;
-    }
-    m.record_enabled_s = 2 * US;
+    lognormal_model(&m, 0.5, 2);
     m.record_io_s = 5 * US;
     for (int w = 0; w < 3; w++) {
         c = config(&m, w, w == WORKLOAD_FIBONACCI ? 12 : 1000, EXECUTOR_THREADS, 8);
@@ -344,6 +427,9 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_full_collections_pause_the_gil);
     tcase_add_test(tc, test_htex_single_task_pipeline);
     tcase_add_test(tc, test_join_threads_started_on_demand);
+    tcase_add_test(tc, test_pool_lock_convoy);
+    tcase_add_test(tc, test_pool_lock_thread_start);
+    tcase_add_test(tc, test_pool_lock_always_completes);
     tcase_add_test(tc, test_logging_costs);
     tcase_add_test(tc, test_threads_fibonacci_sum_of_work);
     tcase_add_test(tc, test_increment_is_a_chain);

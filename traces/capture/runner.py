@@ -283,6 +283,21 @@ def context_switches():
     return r.ru_nvcsw, r.ru_nivcsw
 
 
+def speed_probe_s():
+    """Seconds for a fixed pure-Python loop, the median of five: the
+    machine's speed around a run.  Quiet, it is the same for every run of a
+    capture; when other tenants slow the host it grows with them, which
+    timed_host_busy_s does not show when the slowdown is below the guest."""
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        x = 0
+        for i in range(50000):
+            x += i * i % 7
+        times.append(time.perf_counter() - t)
+    return sorted(times)[2]
+
+
 def host_busy_s():
     """Machine-wide busy CPU seconds so far (all cores), from /proc/stat.
 
@@ -366,6 +381,7 @@ def main(spec_path):
         if profiler is not None:
             profiler.stop()
         result['t_end_unix'] = time.time()
+        result['speed_probe_s'] = speed_probe_s()
         marker.info('capture: timed section end run_id=%s', spec['run_id'])
         result['makespan_s'] = makespan
         result['task_id_last'] = dfk.task_count - 1
