@@ -261,12 +261,15 @@ static double planned_work(sim *s, int32_t th)
     thread *t = &s->threads[th];
     double work;
 
-    if (t->lock_section) {
-        /* The rest of a submit that holds the pool lock: its cost was in
-        ** the step already; what the lock adds is the waiting. */
+    if (t->lock_section || t->lock_regain) {
+        /* The rest of a submit that holds the pool lock, or one that comes
+        ** after the step's records: its cost was in the step already;
+        ** what the lock adds is the waiting. */
         t->io = 0;
         t->records = 0;
-        t->lock_step = 0;
+        if (t->lock_section)
+            t->lock_step = 0;
+        t->lock_regain = 0;
         return 0;
     }
     s->step_records = 0;
@@ -403,6 +406,15 @@ static void step_done(sim *s, int32_t th)
     thread *t = &s->threads[th];
     int outcome;
 
+    if (t->lock_step && !t->holds_gil && s->pool_lock > 0 &&
+        s->processes[t->process].lock_holder < 0) {
+        /* The step's records let the GIL go; its submit, the step's last
+        ** act, runs once the thread has it back, and can lose it there. */
+        t->lock_regain = 1;
+        t->woken = 1;
+        run_step(s, th);
+        return;
+    }
     if (t->lock_step && lock_step_end(s, th))
         return;
     if (t->lock_section) {

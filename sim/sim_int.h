@@ -79,6 +79,7 @@ typedef struct thread {
     uint8_t woken;        /* it was blocked; its next burst pays the wake-up */
     uint8_t lock_step;    /* the current step ends in ThreadPoolExecutor.submit */
     uint8_t lock_section; /* it holds the pool lock; its next burst ends the submit */
+    uint8_t lock_regain;  /* its submit waits for the GIL its records' flush let go */
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
