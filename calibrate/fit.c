@@ -65,11 +65,15 @@ static void apply(fit_context *c, const double *x, double *factor)
     for (int s = 0; s < STAGE_COUNT; s++) {
         if (c->side[s] == SIDE_SUBMIT)
             m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_SUBMIT_SIDE];
-        else if (c->side[s] == SIDE_WORKER) {
+        else if (c->side[s] == SIDE_WORKER && c->rep->htex_cpu_runs > 0) {
+            /* Measured CPU (htex_from_cpu): the stage costs stay as the
+            ** off_all runs measured them; what the factor scales is their
+            ** logging, whose cost in wall time the CPU excess understates.
+            ** Its records stand for that excess: dearer records, fewer. */
+            m->stage[s].records = b->stage[s].records * factor[FACTOR_WORKER_SIDE] /
+                                  factor[FACTOR_RECORD_COST];
+        } else if (c->side[s] == SIDE_WORKER) {
             m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_WORKER_SIDE];
-            /* HTEX's records stand for its measured logging CPU
-            ** (htex_from_cpu): dearer records, fewer of them. */
-            m->stage[s].records = b->stage[s].records / factor[FACTOR_RECORD_COST];
         }
     }
     /* A record in place (Parsl's messages, its extra= dicts, the handler's
@@ -574,7 +578,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
 void fit_print_report(const fit_report *rep, const model *m, FILE *out)
 {
     static const char *factor_names[FACTOR_COUNT] = {
-        "submit-side stage costs", "HTEX worker-side stage costs",
+        "submit-side stage costs", "HTEX worker side",
         "hand-offs per contended record", "enabled record in place (x micro)",
         "thread wake-up (hand-off)"};
 
