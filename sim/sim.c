@@ -155,22 +155,31 @@ double sim_collect(sim *s)
 
 /* Start a burst. A thread that was blocked (idle on its pool, waiting
 ** for the GIL, the handler lock or a future) first waits for the OS to
-** wake it: the hand-off's dead time, paid once. */
+** wake it: the hand-off's dead time, paid once, with whatever it holds
+** (the GIL) held, but on no core: waking is latency, not work. */
 static void burst(sim *s, int32_t th, double work, int phase)
 {
     thread *t = &s->threads[th];
+    double dead = 0;
 
     if (t->woken) {
-        work += s->handoff;
+        dead += s->handoff;
         t->woken = 0;
         s->res->wakeups += s->processes[t->process].is_submit;
     }
     if (phase == PHASE_CPU) {
-        work += t->dead;
+        dead += t->dead;
         t->dead = 0;
     }
-    t->phase = (uint8_t)phase;
-    cpu_start(&s->cpu, s->now, work, ++s->seq, (uint32_t)th);
+    if (dead <= 0) {
+        t->phase = (uint8_t)phase;
+        cpu_start(&s->cpu, s->now, work, ++s->seq, (uint32_t)th);
+        return;
+    }
+    t->pending = work;
+    t->pending_phase = (uint8_t)phase;
+    t->phase = PHASE_WAKING;
+    heap_push(&s->delays, s->now + dead, ++s->seq, 0, (uint32_t)th);
 }
 
 static void enqueue(sim *s, int32_t *head, int32_t *tail, int32_t th)
@@ -197,7 +206,7 @@ static int32_t dequeue(sim *s, int32_t *head, int32_t *tail)
 
 static double planned_work(sim *s, int32_t th);
 
-static void gil_grant(sim *s, int32_t th)
+static void gil_take(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
 
@@ -208,6 +217,11 @@ static void gil_grant(sim *s, int32_t th)
     s->processes[t->process].gil_wait_start = s->now;
     t->holds_gil = 1;
     t->gil_since = s->now;
+}
+
+static void gil_grant(sim *s, int32_t th)
+{
+    gil_take(s, th);
     burst(s, th, planned_work(s, th), PHASE_CPU);
 }
 
@@ -326,7 +340,7 @@ static void lock_release(sim *s, int32_t th)
     if (next >= 0) {
         s->threads[next].phase = PHASE_LOCK_WAKE;
         s->res->wakeups += p->is_submit;
-        cpu_start(&s->cpu, s->now, s->handoff, ++s->seq, (uint32_t)next);
+        heap_push(&s->delays, s->now + s->handoff, ++s->seq, 0, (uint32_t)next);
     }
 }
 
@@ -409,11 +423,14 @@ static void step_done(sim *s, int32_t th)
     if (t->lock_step && !t->holds_gil && s->pool_lock > 0 &&
         s->processes[t->process].lock_holder < 0) {
         /* The step's records let the GIL go; its submit, the step's last
-        ** act, runs once the thread has it back, and can lose it there. */
-        t->lock_regain = 1;
-        t->woken = 1;
-        run_step(s, th);
-        return;
+        ** act, runs once the thread has it back, and can lose it there.
+        ** A GIL nobody took is back at once, with no burst of its own. */
+        if (s->processes[t->process].gil_holder >= 0) {
+            t->lock_regain = 1;
+            run_step(s, th);
+            return;
+        }
+        gil_take(s, th);
     }
     if (t->lock_step && lock_step_end(s, th))
         return;
@@ -473,13 +490,23 @@ static void burst_done(sim *s, int32_t th)
         }
         return;
     }
+    if (t->phase == PHASE_IO)
+        handler_release(s, th);
+    step_done(s, th);
+}
+
+/* A thread's dead time is over: it takes the pool lock it was woken for,
+** or starts the burst that waited. */
+static void woken(sim *s, int32_t th)
+{
+    thread *t = &s->threads[th];
+
     if (t->phase == PHASE_LOCK_WAKE) {
         lock_woken(s, th);
         return;
     }
-    if (t->phase == PHASE_IO)
-        handler_release(s, th);
-    step_done(s, th);
+    t->phase = t->pending_phase;
+    cpu_start(&s->cpu, s->now, t->pending, ++s->seq, (uint32_t)th);
 }
 
 /* ---- setup ----------------------------------------------------------- */
@@ -631,6 +658,7 @@ static void sim_free(sim *s)
     free(s->threads);
     free(s->processes);
     cpu_release(&s->cpu);
+    heap_release(&s->delays);
     dag_release(&s->dag);
 }
 
@@ -667,7 +695,7 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     }
     if (!s->status || !s->inner_done || !s->outstanding || !s->latency ||
         !s->jobs || !s->threads || !s->processes || !s->pools[POOL_COUNT - 1].idle ||
-        cpu_init(&s->cpu, cores_of(cfg), nthreads)) {
+        cpu_init(&s->cpu, cores_of(cfg), nthreads) || heap_init(&s->delays, nthreads)) {
         sim_free(s);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0,
                          "out of memory simulating %ld tasks", (long)tasks);
@@ -801,12 +829,22 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     s.threads[s.main_thread].job = main_job;
     run_step(&s, s.main_thread);
 
-    /* Every event is the end of a CPU or log I/O burst: the model has no
-    ** timed waits (current HTEX pushes results as they come, unbatched),
-    ** so the cores' own queue is the whole calendar. */
+    /* Every event is the end of a CPU or log I/O burst, or of a thread's
+    ** dead time (a wake-up, on no core): the model has no other timed waits
+    ** (current HTEX pushes results as they come, unbatched), so the cores'
+    ** queue and the dead times' are the whole calendar. */
     for (;;) {
         uint64_t seq;
         double t = cpu_next(&s.cpu, &seq);
+        const heap_event *d = heap_peek(&s.delays);
+        if (d != NULL && (d->time < t || (d->time == t && d->seq < seq))) {
+            heap_event e;
+            heap_pop(&s.delays, &e);
+            s.now = e.time;
+            res->events++;
+            woken(&s, (int32_t)e.arg);
+            continue;
+        }
         if (t == INFINITY)
             break;
         s.now = t;

@@ -55,7 +55,7 @@ enum pool_id {
 
 enum thread_phase {
     PHASE_IDLE, PHASE_WAIT_GIL, PHASE_CPU, PHASE_WAIT_HANDLER, PHASE_IO,
-    PHASE_BLOCKED, PHASE_WAIT_LOCK, PHASE_LOCK_WAKE
+    PHASE_BLOCKED, PHASE_WAIT_LOCK, PHASE_LOCK_WAKE, PHASE_WAKING
 };
 
 enum task_status {
@@ -84,6 +84,8 @@ typedef struct thread {
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
     double dead;          /* hand-off dead time owed to its next burst */
+    double pending;       /* the burst's work while it waits out its dead time */
+    uint8_t pending_phase; /* and its phase */
 } thread;
 
 typedef struct process {
@@ -144,7 +146,8 @@ typedef struct sim {
     int32_t nprocesses;
     pool pools[POOL_COUNT];
 
-    cpu cpu;                  /* the cores: every pending event is a burst here */
+    cpu cpu;                  /* the cores: every pending burst */
+    heap delays;              /* dead times: threads waking, on no core */
     uint64_t seq;             /* insertion sequence for both */
     double now;
 

@@ -167,6 +167,29 @@ START_TEST(test_join_threads_started_on_demand)
 }
 END_TEST
 
+/* A wake-up is latency, not work: with one task on one worker, the
+** makespan is the work plus the wake-ups' dead time, while the cores are
+** busy for the work alone. Every thread but the main one starts idle, so
+** the launch thread, the worker and the main thread (blocked on the
+** future) each wake once. */
+START_TEST(test_wakeups_take_time_not_cores)
+{
+    model m;
+    sim_config c;
+    sim_result r;
+    sim_error err;
+    double work = (10 + 5 + 3 + 4 + 0.5) * US;
+
+    constant_model(&m);
+    m.gil_handoff_s = 100 * US;
+    c = config(&m, WORKLOAD_DOUBLE, 1, EXECUTOR_THREADS, 1);
+    ck_assert_int_eq(sim_run(&c, &r, &err), 0);
+    ck_assert_int_eq(r.wakeups, 3);
+    ck_assert_double_eq_tol(r.makespan_s, work + 3 * 100 * US, 1e-12);
+    ck_assert_double_eq_tol(r.core_utilization * r.cores * r.makespan_s, work, 1e-12);
+}
+END_TEST
+
 /* concurrent.futures' pool lock, held across a lost GIL: the convoy. With
 ** the lock as long as the whole submit step, every forced switch that
 ** lands on the main thread lands inside it; from then on the main and
@@ -427,6 +450,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_full_collections_pause_the_gil);
     tcase_add_test(tc, test_htex_single_task_pipeline);
     tcase_add_test(tc, test_join_threads_started_on_demand);
+    tcase_add_test(tc, test_wakeups_take_time_not_cores);
     tcase_add_test(tc, test_pool_lock_convoy);
     tcase_add_test(tc, test_pool_lock_thread_start);
     tcase_add_test(tc, test_pool_lock_always_completes);
