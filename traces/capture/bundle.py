@@ -20,6 +20,11 @@ from importlib import metadata
 
 FORMAT_VERSION = 1
 
+# The submitting process's threads by role (runner.thread_role), per run.
+THREAD_ROLES = ('main', 'launch', 'workers', 'join', 'result', 'other')
+THREAD_COLUMNS = [column for role in THREAD_ROLES
+                  for column in ('thread_cpu_%s_s' % role, 'thread_vcsw_%s' % role)]
+
 RUN_COLUMNS = [
     'run_id', 'group', 'workload', 'size', 'tasks', 'executor',
     'workers_requested', 'workers_started', 'workers_started_log', 'logging',
@@ -29,7 +34,7 @@ RUN_COLUMNS = [
     't_start_unix', 't_end_unix', 'parsl_log_lines', 'logs_kept', 'strays_killed',
     'gc_full', 'gc_full_s', 'gc_young_s', 'worker_debug', 'cpu_interchange_s',
     'cpu_manager_s', 'cpu_workers_s', 'records_interchange', 'records_manager',
-    'records_workers', 'error', 'files',
+    'records_workers', *THREAD_COLUMNS, 'error', 'files',
 ]
 
 GC_COLUMNS = ['run_id', 't_s', 'generation', 'duration_s', 'tasks_submitted', 'collected']

@@ -198,6 +198,7 @@ class Capture:
             'gc_full': result.get('gc_full'), 'gc_full_s': result.get('gc_full_s'),
             'gc_young_s': result.get('gc_young_s'), 'gc_events': result.get('gc_events'),
             'worker_debug': spec.get('worker_debug', False),
+            **{k: result.get(k) for k in bundle.THREAD_COLUMNS},
             'cpu_interchange_s': result.get('cpu_interchange_s'),
             'cpu_manager_s': result.get('cpu_manager_s'),
             'cpu_workers_s': result.get('cpu_workers_s'),

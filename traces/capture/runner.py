@@ -283,6 +283,52 @@ def context_switches():
     return r.ru_nvcsw, r.ru_nivcsw
 
 
+def thread_role(name):
+    """Which of the submitting process's threads a thread name is."""
+    if name == 'MainThread':
+        return 'main'
+    if name.startswith('Task-Launch'):
+        return 'launch'
+    if name.startswith('HTEX-Result-Queue-Thread'):
+        return 'result'
+    if '_parsl_internal' in name:
+        return 'join'
+    if name.startswith('ThreadPoolExecutor-'):
+        return 'workers'
+    return 'other'
+
+
+def thread_stats():
+    """{native thread id: (role, CPU seconds, voluntary switches)} for this
+    process's Python threads: CPU from each thread's own clock (ns), the
+    switches from /proc.  Which thread does what, per task, is what the
+    simulator's stages and wake-ups stand for (docs/bundle.md)."""
+    out = {}
+    for t in threading.enumerate():
+        try:
+            cpu = time.clock_gettime(time.pthread_getcpuclockid(t.ident))
+            with open('/proc/self/task/%d/status' % t.native_id) as f:
+                vcsw = next(int(line.split()[1]) for line in f
+                            if line.startswith('voluntary_ctxt_switches'))
+        except (OSError, ValueError, StopIteration, TypeError):
+            continue
+        out[t.native_id] = (thread_role(t.name), cpu, vcsw)
+    return out
+
+
+def thread_deltas(before, after, result):
+    """Per role: the threads' CPU and voluntary switches between two
+    thread_stats(); a thread started in between counts from its start."""
+    from capture.bundle import THREAD_ROLES
+    for role in THREAD_ROLES:
+        result['thread_cpu_%s_s' % role] = 0.0
+        result['thread_vcsw_%s' % role] = 0
+    for tid, (role, cpu, vcsw) in after.items():
+        _, cpu0, vcsw0 = before.get(tid, (role, 0.0, 0))
+        result['thread_cpu_%s_s' % role] += cpu - cpu0
+        result['thread_vcsw_%s' % role] += vcsw - vcsw0
+
+
 def speed_probe_s():
     """Seconds for a fixed pure-Python loop, the median of five: the
     machine's speed around a run.  Quiet, it is the same for every run of a
@@ -364,11 +410,13 @@ def main(spec_path):
         busy0 = host_busy_s()
         collections.start()
         switches0 = context_switches()
+        threads0 = thread_stats()
         cpu0 = time.process_time()
         t = time.perf_counter()
         value = program(size)
         makespan = time.perf_counter() - t
         result['timed_cpu_s'] = time.process_time() - cpu0
+        thread_deltas(threads0, thread_stats(), result)
         switches1 = context_switches()
         result['timed_vcsw'] = switches1[0] - switches0[0]
         result['timed_ivcsw'] = switches1[1] - switches0[1]
