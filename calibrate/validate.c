@@ -16,7 +16,8 @@
 /* At most: two sets x (overall + 3 workloads + 2 executors + 3 loggings). */
 #define MAX_SUMMARIES (2 * (1 + 3 + 2 + 3))
 
-int validate_new(validate_set **out, const bundle *bundles, int nb, sim_error *err)
+int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
+                 sim_error *err)
 {
     validate_set *v = calloc(1, sizeof *v);
     int rc = 0, cap = 0;
@@ -30,10 +31,20 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, sim_error *e
         free(v);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    for (int k = 0; rc == 0 && k < nb; k++) {
+    for (int k = 1; pooled && k < nb; k++)
+        if (bundles[k].cores != bundles[0].cores || strcmp(bundles[k].host, bundles[0].host)) {
+            free(v->rows);
+            free(v);
+            return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
+                             "cannot pool bundles of different machines (%s, %d cores; %s, %d)",
+                             bundles[0].host, bundles[0].cores, bundles[k].host,
+                             bundles[k].cores);
+        }
+    v->pooled = pooled ? nb : 0;
+    for (int k = 0; rc == 0 && k < (pooled ? 1 : nb); k++) {
         run_group *g;
         int n;
-        if ((rc = group_runs(&bundles[k], 1, GROUP_ALL, &g, &n, err)) != 0)
+        if ((rc = group_runs(&bundles[k], pooled ? nb : 1, GROUP_ALL, &g, &n, err)) != 0)
             break;
         for (int i = 0; i < n; i++) {
             validate_row *r = &v->rows[v->nrows++];
@@ -339,6 +350,24 @@ static void print_targets(const validate_set *v, FILE *out)
     fprintf(out, "  %s%s\n", met ? "all targets met" : "MISSED: ", met ? "" : reason);
 }
 
+/* The line above a bundle's rows, or above the pooled ones. */
+static void print_source(const validate_set *v, const bundle *bundles, int k, int gap,
+                         FILE *out)
+{
+    const bundle *b = &bundles[k];
+    int runs = 0;
+
+    if (!v->pooled) {
+        fprintf(out, "%sbundle %s (%s): %d cores, %d runs, %s\n", gap ? "\n" : "",
+                b->name, b->path, b->cores, b->nruns, b->complete ? "complete" : "INCOMPLETE");
+        return;
+    }
+    for (int j = 0; j < v->pooled; j++)
+        runs += bundles[j].nruns;
+    fprintf(out, "%d bundles pooled (%s to %s): %d cores, %d runs\n", v->pooled,
+            bundles[0].name, bundles[v->pooled - 1].name, b->cores, runs);
+}
+
 void validate_print_table(const validate_set *v, const bundle *bundles, int what_if,
                           FILE *out)
 {
@@ -348,11 +377,8 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         const validate_row *r = &v->rows[i];
         char started[16], range[48];
         if (r->bundle != last) {
-            const bundle *b = &bundles[r->bundle];
             last = r->bundle;
-            fprintf(out, "%sbundle %s (%s): %d cores, %d runs, %s\n", i ? "\n" : "",
-                    b->name, b->path, b->cores, b->nruns,
-                    b->complete ? "complete" : "INCOMPLETE");
+            print_source(v, bundles, r->bundle, i > 0, out);
             fprintf(out, "%-9s %6s %6s %-8s %7s %7s %-7s %4s %11s %-23s %11s %8s  %s\n",
                     "workload", "size", "tasks", "executor", "workers", "started",
                     "logging", "runs", "measured_s", "(min..max)", "predicted_s",
@@ -451,7 +477,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
         const validate_row *r = &v->rows[i];
         rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
                                  " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f}",
-                                 "bundle", bundles[r->bundle].name,
+                                 "bundle", v->pooled ? "pooled" : bundles[r->bundle].name,
                                  "workload", sim_workload_name(r->g.workload),
                                  "size", (json_int_t)r->g.size,
                                  "tasks", (json_int_t)r->g.tasks,
@@ -480,7 +506,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
         rc = json_line(json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:b, s:b,"
                                  " s:f, s:f, s:f}",
                                  "what_if", "logging",
-                                 "bundle", bundles[off->bundle].name,
+                                 "bundle", v->pooled ? "pooled" : bundles[off->bundle].name,
                                  "workload", sim_workload_name(off->g.workload),
                                  "size", (json_int_t)off->g.size,
                                  "tasks", (json_int_t)off->g.tasks,

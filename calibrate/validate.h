@@ -77,13 +77,19 @@ typedef struct validate_set {
     int nsummaries;
     validate_pair *pairs;    /* logging-off what-if pairs, in row order; owned */
     int npairs;
+    int pooled;              /* the bundles pooled into one set of rows (row bundle 0), or 0 */
 } validate_set;
 
 /* Group the usable runs of each of nb bundles into the rows of a new set
-** (nothing simulated yet). Returns 0 with *out set (free it with
-** validate_free), SIM_EINPUT when no bundle has a usable run (naming the
-** first bundle), or SIM_ENOMEM; *out is NULL on failure. */
-int validate_new(validate_set **out, const bundle *bundles, int nb, sim_error *err);
+** (nothing simulated yet); with pooled, the runs of all nb bundles into
+** one set of rows, a configuration measured in several captures being one
+** row (the median of all its repetitions, held-out only if every one is),
+** which needs bundles of one machine (SIM_EINPUT otherwise). Returns 0
+** with *out set (free it with validate_free), SIM_EINPUT when no bundle
+** has a usable run (naming the first bundle), or SIM_ENOMEM; *out is NULL
+** on failure. */
+int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
+                 sim_error *err);
 
 /* Simulate every row replications times (seeds as in validate_set) with
 ** model m, fill the predictions and relative errors, then summarize

@@ -44,6 +44,9 @@ static const char usage_long[] =
     "  --seed S             the seed (default 1)\n"
     "  --what-if logging    always print the logging-off what-if (it is\n"
     "                       printed anyway when the bundles have matched pairs)\n"
+    "  --pool               one row per configuration over all the bundles\n"
+    "                       (the median of every capture's repetitions)\n"
+    "                       instead of one per bundle\n"
     "  --check              exit 1, with the reason on stderr, when the\n"
     "                       held-out targets are missed\n"
     "  --format FORMAT      table (default) or json (one object per line)\n"
@@ -52,7 +55,7 @@ static const char usage_long[] =
     "  -h, --help           show this help\n";
 
 enum {
-    OPT_MODEL = 256, OPT_REPLICATIONS, OPT_SEED, OPT_WHAT_IF, OPT_CHECK,
+    OPT_MODEL = 256, OPT_REPLICATIONS, OPT_SEED, OPT_WHAT_IF, OPT_CHECK, OPT_POOL,
     OPT_FORMAT, OPT_DB, OPT_NO_DB
 };
 
@@ -62,6 +65,7 @@ static const struct option options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"what-if", required_argument, NULL, OPT_WHAT_IF},
     {"check", no_argument, NULL, OPT_CHECK},
+    {"pool", no_argument, NULL, OPT_POOL},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"db", required_argument, NULL, OPT_DB},
     {"no-db", no_argument, NULL, OPT_NO_DB},
@@ -76,6 +80,7 @@ struct validate_opts {
     uint64_t seed;          /* the seed of replication 0 */
     int what_if;            /* --what-if logging */
     int check;              /* --check */
+    int pool;               /* --pool */
     int json;               /* --format json */
 };
 
@@ -102,6 +107,7 @@ static int parse(int argc, char **argv, struct validate_opts *o)
         case OPT_DB: o->db = optarg; break;
         case OPT_NO_DB: o->db = NULL; break;
         case OPT_CHECK: o->check = 1; break;
+        case OPT_POOL: o->pool = 1; break;
         case OPT_REPLICATIONS:
             if (yamldoc_parse_long(optarg, &o->replications) < 0 ||
                 o->replications < 1 || o->replications > 1000)
@@ -138,31 +144,37 @@ static int parse(int argc, char **argv, struct validate_opts *o)
 }
 
 /* The experiment row a bundle's configurations are stored under:
-** "validate:<name>", keyed by the hash of its runs.csv and the options. */
-static int bundle_experiment(experiment *e, const bundle *b, const struct validate_opts *o,
-                             sim_error *err)
+** "validate:<name>", keyed by the hash of its runs.csv and the options;
+** pooled (count > 1), "validate:pooled:<first name>", keyed by every
+** pooled bundle's runs.csv. */
+static int bundle_experiment(experiment *e, const bundle *b, int count,
+                             const struct validate_opts *o, sim_error *err)
 {
     char path[1100], *text = NULL;
     size_t len = 0;
     FILE *f, *mem;
 
     memset(e, 0, sizeof *e);
-    snprintf(e->name, sizeof e->name, "validate:%.*s", (int)sizeof e->name - 10, b->name);
+    snprintf(e->name, sizeof e->name, "validate:%s%.*s", count > 1 ? "pooled:" : "",
+             (int)sizeof e->name - 20, b->name);
     snprintf(e->path, sizeof e->path, "%s", b->path);
     e->seed = o->seed;
     e->replications = (int)o->replications;
     e->cores = b->cores;
-    snprintf(path, sizeof path, "%s/runs.csv", b->path);
-    if ((f = fopen(path, "rb")) == NULL)
-        return error_set(err, SIM_EIO, path, 0, 0, "cannot open: %m");
-    if ((mem = open_memstream(&text, &len)) == NULL) {
-        fclose(f);
+    if ((mem = open_memstream(&text, &len)) == NULL)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    for (int k = 0; k < count; k++) {
+        snprintf(path, sizeof path, "%s/runs.csv", b[k].path);
+        if ((f = fopen(path, "rb")) == NULL) {
+            fclose(mem);
+            free(text);
+            return error_set(err, SIM_EIO, path, 0, 0, "cannot open: %m");
+        }
+        for (int ch; (ch = getc(f)) != EOF;)
+            putc(ch, mem);
+        fclose(f);
     }
-    for (int ch; (ch = getc(f)) != EOF;)
-        putc(ch, mem);
     fprintf(mem, "\nreplications=%ld\n", o->replications);
-    fclose(f);
     fclose(mem);
     yamldoc_hash(text, len, e->hash);
     free(text);
@@ -179,8 +191,8 @@ static int store(const validate_set *v, const bundle *bundles, int nb, const mod
 
     if ((rc = results_open(&db, o->db, err)) != 0)
         return rc;
-    for (int k = 0; rc == 0 && k < nb; k++) {
-        if ((rc = bundle_experiment(&e, &bundles[k], o, err)) != 0 ||
+    for (int k = 0; rc == 0 && k < (v->pooled ? 1 : nb); k++) {
+        if ((rc = bundle_experiment(&e, &bundles[k], v->pooled ? nb : 1, o, err)) != 0 ||
             (rc = results_begin(db, &e, m, 0, err)) != 0)
             break;
         for (int i = 0; rc == 0 && i < v->nrows; i++) {
@@ -233,7 +245,7 @@ int cmd_validate(int argc, char **argv)
         goto done;
     fprintf(stderr, "model: %s (%s, %s, parsl %s)\n", m->path, m->name,
             m->calibrated ? "calibrated" : "UNCALIBRATED", m->parsl_version);
-    if ((rc = validate_new(&v, bundles, nb, &err)) != 0 ||
+    if ((rc = validate_new(&v, bundles, nb, o.pool, &err)) != 0 ||
         (rc = validate_simulate(v, m, (int)o.replications, o.seed, &err)) != 0)
         goto done;
     if (o.db && (rc = store(v, bundles, nb, m, &o, &err)) != 0)

@@ -169,7 +169,7 @@ START_TEST(test_predictions_are_sim_run)
     load(&b, runs);
     for (int lognormal = 0; lognormal < 2; lognormal++) {
         test_model(&m, lognormal);
-        ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+        ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
         ck_assert_int_eq(v->nrows, 6);
         ck_assert_int_eq(validate_simulate(v, &m, 3, 7, &err), 0);
         for (int i = 0; i < v->nrows; i++) {
@@ -229,6 +229,43 @@ static void set_predictions(validate_set *v)
     ck_assert_int_eq(validate_summarize(v, &err), 0);
 }
 
+/* Pooled, a configuration measured in two captures is one row holding
+** the repetitions of both; apart, it is a row per capture. Bundles of two
+** machines do not pool. */
+START_TEST(test_pooled_bundles)
+{
+    bundle b[2];
+    validate_set *apart, *pooled;
+    sim_error err;
+
+    char first[sizeof dir];
+
+    load(&b[0], runs);
+    snprintf(first, sizeof first, "%s", dir);
+    load(&b[1], runs);
+    ck_assert_int_eq(validate_new(&apart, b, 2, 0, &err), 0);
+    ck_assert_int_eq(validate_new(&pooled, b, 2, 1, &err), 0);
+    ck_assert_int_eq(pooled->pooled, 2);
+    ck_assert_int_eq(apart->pooled, 0);
+    ck_assert_int_eq(apart->nrows, 2 * pooled->nrows);
+    for (int i = 0; i < pooled->nrows; i++) {
+        ck_assert_int_eq(pooled->rows[i].bundle, 0);
+        ck_assert_int_eq(pooled->rows[i].g.runs, 2 * apart->rows[i].g.runs);
+        ck_assert_double_eq_tol(pooled->rows[i].g.median_s, apart->rows[i].g.median_s, TOL);
+        ck_assert_int_eq(pooled->rows[i].g.heldout, apart->rows[i].g.heldout);
+    }
+    validate_free(apart);
+    validate_free(pooled);
+    b[1].cores = b[0].cores + 2;
+    ck_assert_int_eq(validate_new(&pooled, b, 2, 1, &err), SIM_EINPUT);
+    ck_assert_ptr_null(pooled);
+    ck_assert(strstr(err.message, "different machines") != NULL);
+    unload(&b[1]);
+    snprintf(dir, sizeof dir, "%s", first);
+    unload(&b[0]);
+}
+END_TEST
+
 START_TEST(test_summaries)
 {
     bundle b;
@@ -237,7 +274,7 @@ START_TEST(test_summaries)
     sim_error err;
 
     load(&b, runs);
-    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
     set_predictions(v);
     ck_assert_double_eq_tol(v->rows[0].rel_error, 0.1, TOL);
     ck_assert_double_eq_tol(v->rows[1].rel_error, -0.2, TOL);
@@ -279,7 +316,7 @@ START_TEST(test_what_if_pairs)
     sim_error err;
 
     load(&b, runs);
-    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
     set_predictions(v);
     ck_assert_int_eq(v->npairs, 1);   /* only double 10 threads 4 has on and off */
     ck_assert_int_eq(v->pairs[0].on, 0);
@@ -300,7 +337,7 @@ START_TEST(test_check_targets)
     char reason[512];
 
     load(&b, runs);
-    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
     set_predictions(v);
     /* makespans within the targets, the speedup 37.5% off */
     ck_assert_int_eq(validate_check(v, reason, sizeof reason), 0);
@@ -324,7 +361,7 @@ START_TEST(test_check_targets)
              "a,increment,11,10,threads,4,on,heldout,ok,0.1\n"
              "b,fibonacci,3,10,threads,4,on,heldout,ok,0.1\n"
              "c,double,10,10,htex,4,on,calibration,ok,0.1\n");
-    ck_assert_int_eq(validate_new(&v, &b, 1, &err), 0);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
     for (int i = 0; i < v->nrows; i++)
         v->rows[i].predicted_s = v->rows[i].g.median_s;
     ck_assert_int_eq(validate_summarize(v, &err), 0);
@@ -344,7 +381,7 @@ START_TEST(test_nothing_to_validate)
     load(&b, "run_id,workload,size,tasks,executor,workers_requested,logging,status,makespan_s\n"
              "a,double,10,10,threads,4,on,failed,\n"
              "b,double,10,10,threads,4,on,timeout,\n");
-    ck_assert_int_eq(validate_new(&v, &b, 1, &err), SIM_EINPUT);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), SIM_EINPUT);
     ck_assert_ptr_null(v);
     ck_assert_str_eq(err.file, dir);
     ck_assert_ptr_nonnull(strstr(err.message, "nothing to validate"));
@@ -359,6 +396,7 @@ Suite *validate_suite(void)
 
     tcase_add_test(tc, test_group_runs);
     tcase_add_test(tc, test_predictions_are_sim_run);
+    tcase_add_test(tc, test_pooled_bundles);
     tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_what_if_pairs);
     tcase_add_test(tc, test_check_targets);
