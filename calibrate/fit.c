@@ -462,6 +462,14 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     return 0;
 }
 
+static int any_logging_off(const fit_report *rep)
+{
+    for (int i = 0; i < rep->nconfigs; i++)
+        if (rep->config[i].logging != LOGGING_ON)
+            return 1;
+    return 0;
+}
+
 int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err)
 {
     fit_context *c = calloc(1, sizeof *c);
@@ -490,13 +498,8 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->nfit = rep->nconfigs >= 2 * FACTOR_FITTED ? FACTOR_FITTED : rep->nconfigs >= 4 ? 2 : 0;
     /* Only runs with the submit side's logging off tell a record's cost
     ** from its stage's; without them it stays the micro-benchmark's. */
-    {
-        int quiet = 0;
-        for (int i = 0; i < rep->nconfigs; i++)
-            quiet += rep->config[i].logging != LOGGING_ON;
-        if (quiet == 0 && c->nfit > FACTOR_RECORD_COST)
-            c->nfit = FACTOR_RECORD_COST;
-    }
+    if (!any_logging_off(rep) && c->nfit > FACTOR_RECORD_COST)
+        c->nfit = FACTOR_RECORD_COST;
     rep->nswitches = 0;
     for (int i = 0; i < rep->nconfigs; i++)
         rep->nswitches += fits_switches(&rep->config[i]);

@@ -30,7 +30,7 @@
 
 enum fit_factor {
     FACTOR_SUBMIT_SIDE,   /* multiplies the submitting process's stage costs */
-    FACTOR_WORKER_SIDE,   /* multiplies interchange, manager and worker costs */
+    FACTOR_WORKER_SIDE,   /* multiplies interchange, manager and worker costs, or only their logging when their CPU was measured */
     FACTOR_RECORD_HANDOFFS, /* GIL hand-offs per further record of a contended step */
     FACTOR_RECORD_COST,   /* an enabled record's cost in place / its micro-benchmark's */
     FACTOR_HANDOFF,       /* multiplies the wake-up dead time of a blocked thread */

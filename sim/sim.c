@@ -329,8 +329,8 @@ static void run_step(sim *s, int32_t th)
 }
 
 /* Letting the pool lock go wakes the first thread blocked on it; the lock
-** stays free while the OS wakes it (a wake-up's time, on a core), so a
-** thread that comes back for it sooner takes it first. */
+** stays free while the OS wakes it (a wake-up's dead time, on no core),
+** so a thread that comes back for it sooner takes it first. */
 static void lock_release(sim *s, int32_t th)
 {
     process *p = &s->processes[s->threads[th].process];
@@ -374,9 +374,8 @@ static int lock_step_end(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
     process *p = &s->processes[t->process];
-    double expiry;
-
     int starts_thread = t->lock_step == 2;
+    double expiry;
 
     t->lock_step = 0;
     if (p->lock_holder >= 0 && p->lock_holder != th) {
@@ -418,14 +417,14 @@ void sim_wake(sim *s, int32_t th)
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
+    const process *p = &s->processes[t->process];
     int outcome;
 
-    if (t->lock_step && !t->holds_gil && s->pool_lock > 0 &&
-        s->processes[t->process].lock_holder < 0) {
+    if (t->lock_step && !t->holds_gil && s->pool_lock > 0 && p->lock_holder < 0) {
         /* The step's records let the GIL go; its submit, the step's last
         ** act, runs once the thread has it back, and can lose it there.
         ** A GIL nobody took is back at once, with no burst of its own. */
-        if (s->processes[t->process].gil_holder >= 0) {
+        if (p->gil_holder >= 0) {
             t->lock_regain = 1;
             run_step(s, th);
             return;
