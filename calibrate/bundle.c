@@ -90,7 +90,8 @@ enum column {
     C_WSTART_LOG, C_LOGGING, C_REP, C_ROLE, C_PROFILE, C_MONITORING, C_STATUS,
     C_MAKESPAN, C_LOAD, C_WARMUP, C_CLEANUP, C_TASK_FIRST, C_TASK_LAST,
     C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
-    C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW, C_COUNT
+    C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW,
+    C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT, C_COUNT
 };
 
 static const char *column_names[C_COUNT] = {
@@ -100,6 +101,8 @@ static const char *column_names[C_COUNT] = {
     "task_id_first", "task_id_last", "t_start_unix", "t_end_unix", "worker_debug",
     "timed_cpu_s", "cpu_interchange_s", "cpu_manager_s", "cpu_workers_s",
     "records_interchange", "records_manager", "records_workers", "timed_vcsw",
+    "thread_cpu_main_s", "thread_cpu_launch_s", "thread_cpu_workers_s", "thread_cpu_join_s",
+    "thread_cpu_result_s",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -142,6 +145,8 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->records_manager = number_or(GET(C_REC_MANAGER), -1);
     r->records_workers = number_or(GET(C_REC_WORKERS), -1);
     r->switches = (long)number_or(GET(C_VCSW), -1);
+    for (int k = 0; k < THREAD_ROLE_COUNT; k++)
+        r->thread_cpu_s[k] = number_or(GET(C_THREAD_MAIN + k), -1);
 #undef GET
 }
 

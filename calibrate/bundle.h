@@ -10,6 +10,16 @@
 
 #include "../sim/error.h"
 
+/* The submitting process's threads, by what they do (runner.py's roles). */
+enum thread_role {
+    THREAD_MAIN,      /* the user's program: submits, then collects */
+    THREAD_LAUNCH,    /* Parsl's task-launch thread */
+    THREAD_WORKERS,   /* ThreadPoolExecutor workers: app bodies and completions */
+    THREAD_JOIN,      /* the internal pool running join apps' bodies */
+    THREAD_RESULT,    /* HTEX's result thread: receives and completes */
+    THREAD_ROLE_COUNT
+};
+
 typedef struct bundle_run {
     char id[160];            /* run_id: the folder under runs/ */
     char group[64];          /* the plan group */
@@ -42,6 +52,8 @@ typedef struct bundle_run {
     double records_interchange; /* HTEX: log records per task in interchange.log, -1 if none */
     double records_manager;  /* HTEX: in manager.log */
     double records_workers;  /* HTEX: in the worker logs, together */
+    double thread_cpu_s[THREAD_ROLE_COUNT]; /* CPU of the submitting process's threads
+                             ** by role in the timed section, -1 if not measured */
 } bundle_run;
 
 /* One full (generation 2) cyclic collection of the submitting process

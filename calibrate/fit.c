@@ -15,6 +15,7 @@
 
 #include "../sim/sim.h"
 #include "group.h"
+#include "threadcpu.h"
 
 enum side { SIDE_SUBMIT, SIDE_WORKER, SIDE_FIXED };
 
@@ -23,7 +24,8 @@ enum side { SIDE_SUBMIT, SIDE_WORKER, SIDE_FIXED };
 ** measured by micro-benchmarks are CPU time already and stay fixed. */
 static int side_of(int stage, const char *source)
 {
-    if (!strncmp(source, "micro", 5) || !strncmp(source, "start", 5))
+    if (!strncmp(source, "micro", 5) || !strncmp(source, "start", 5) ||
+        !strncmp(source, "thread CPU", 10))
         return SIDE_FIXED;
     switch (stage) {
     case STAGE_INTERCHANGE_TASK:
@@ -545,6 +547,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
     htex_from_cpu(&base, rep, bundles, nb, flags);
+    threadcpu_apply(&base, rep, bundles, nb, flags);
     if (gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc) != 0)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     /* Several replications when a run's course is drawn: the collector's
@@ -598,6 +601,10 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
             m->record_io_s, m->record_disabled_s);
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
+    if (rep->thread_cpu_runs > 0)
+        fprintf(out, "HTEX submit side, thread CPU per task (median of %d logging-off runs): "
+                     "launch thread %.3e s, result thread %.3e s\n",
+                rep->thread_cpu_runs, rep->thread_cpu[0], rep->thread_cpu[1]);
     if (rep->htex_cpu_runs > 0) {
         static const char *names[3] = {"interchange", "manager", "workers"};
         fprintf(out, "HTEX processes, CPU per task (median of %d off_all runs; logging's "

@@ -84,6 +84,8 @@ typedef struct fit_report {
     double htex_cpu[3];                  /* their CPU per task: interchange, manager, workers */
     double htex_logging[3];              /* the extra with logging on; -1 when unmeasured */
     int replications;                    /* simulations per configuration; the median is fitted */
+    int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
+    double thread_cpu[2];                /* their CPU per task: launch thread, result thread */
 } fit_report;
 
 /* Fit a model from bundles (nbundles >= 0) and the spans read from them
@@ -100,8 +102,8 @@ int fit_model(const bundle *bundles, int nbundles, const spans *sp, int flags,
 /* Step 2 alone: scale base's costs by the factors that best reproduce
 ** rep->config[].measured_s, and the context switches of the logging-on
 ** ones that have them (rep's configs, record costs and stage sources
-** filled by the caller; a stage whose source starts with "micro" or
-** "start" is not scaled), simulating on cores cores. Fills the factors,
+** filled by the caller; a stage whose source starts with "micro",
+** "start" or "thread CPU" is not scaled), simulating on cores cores. Fills the factors,
 ** their intervals, predictions and fit quality in rep. Returns 0 with
 ** *out set, or SIM_EFIT / SIM_ENOMEM. */
 int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err);

@@ -14,6 +14,7 @@
     SUITE(sim) \
     SUITE(fit) \
     SUITE(gcfit) \
+    SUITE(threadcpu) \
     SUITE(model) \
     SUITE(experiment) \
     SUITE(results) \

@@ -1,0 +1,142 @@
+/*
+** Tests of HTEX's submit-side costs from thread CPU (calibrate/threadcpu.c):
+** the launch and result threads' CPU per task of logging-off double runs
+** become launch_htex and result_receive (less complete's share of the
+** thread pool's workers); held-out, logging-on, other workloads' and
+** unmeasured runs do not count; the logging-off what-if leaves all as is.
+*/
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../calibrate/threadcpu.h"
+#include "../sim/sim.h"
+#include "suites.h"
+
+static bundle_run run(int executor, int logging, double launch, double result, double workers)
+{
+    bundle_run r = {.workload = WORKLOAD_DOUBLE, .size = 1000, .tasks = 1000,
+                    .executor = executor, .workers_requested = 2, .logging = logging,
+                    .ok = 1, .makespan_s = 1};
+
+    for (int k = 0; k < THREAD_ROLE_COUNT; k++)
+        r.thread_cpu_s[k] = -1;
+    if (launch >= 0) {
+        r.thread_cpu_s[THREAD_MAIN] = 0.04;
+        r.thread_cpu_s[THREAD_LAUNCH] = launch;
+        r.thread_cpu_s[THREAD_RESULT] = result;
+        r.thread_cpu_s[THREAD_WORKERS] = workers;
+        r.thread_cpu_s[THREAD_JOIN] = 0;
+    }
+    return r;
+}
+
+/* A model whose thread-pool execute and complete spans share 1:3. */
+static void base_model(model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->stage[STAGE_EXECUTE_THREADS].mean_s = 1e-4;
+    m->stage[STAGE_COMPLETE].mean_s = 3e-4;
+    m->stage[STAGE_LAUNCH_HTEX].mean_s = 5e-4;
+    m->stage[STAGE_RESULT_RECEIVE].mean_s = 6e-4;
+}
+
+static void with_runs(bundle *b, const bundle_run *runs, int n)
+{
+    memset(b, 0, sizeof *b);
+    b->cores = 2;
+    b->runs = calloc(n, sizeof *b->runs);
+    ck_assert_ptr_nonnull(b->runs);
+    memcpy(b->runs, runs, sizeof *runs * n);
+    b->nruns = n;
+}
+
+START_TEST(test_htex_stages_from_thread_cpu)
+{
+    /* Medians: launch 0.080 s, result 0.100 s per 1000 tasks; workers 0.020. */
+    bundle_run runs[] = {
+        run(EXECUTOR_HTEX, LOGGING_OFF, 0.070, 0.090, 0),
+        run(EXECUTOR_HTEX, LOGGING_OFF_ALL, 0.080, 0.100, 0),
+        run(EXECUTOR_HTEX, LOGGING_OFF, 0.090, 0.130, 0),
+        run(EXECUTOR_HTEX, LOGGING_ON, 0.400, 0.300, 0),       /* logging on */
+        run(EXECUTOR_THREADS, LOGGING_OFF, 0.030, 0, 0.020),
+        run(EXECUTOR_THREADS, LOGGING_OFF_ALL, 0.030, 0, 0.020),
+        run(EXECUTOR_THREADS, LOGGING_ON, 0.300, 0, 0.120),    /* logging on */
+    };
+    bundle b;
+    model m;
+    fit_report rep;
+
+    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    base_model(&m);
+    memset(&rep, 0, sizeof rep);
+    threadcpu_apply(&m, &rep, &b, 1, 0);
+    ck_assert_int_eq(rep.thread_cpu_runs, 3);
+    ck_assert_double_eq_tol(m.stage[STAGE_LAUNCH_HTEX].mean_s, 80e-6, 1e-12);
+    /* 100 us less complete's 3/4 of the workers' 20 us */
+    ck_assert_double_eq_tol(m.stage[STAGE_RESULT_RECEIVE].mean_s, 85e-6, 1e-12);
+    ck_assert(!strncmp(rep.stage_source[STAGE_LAUNCH_HTEX], "thread CPU", 10));
+    ck_assert(!strncmp(rep.stage_source[STAGE_RESULT_RECEIVE], "thread CPU", 10));
+    /* the thread pool's own stages keep their spans */
+    ck_assert_double_eq(m.stage[STAGE_COMPLETE].mean_s, 3e-4);
+    bundle_release(&b);
+}
+END_TEST
+
+START_TEST(test_unusable_runs_leave_the_model)
+{
+    bundle_run runs[] = {
+        run(EXECUTOR_HTEX, LOGGING_OFF, -1, -1, -1),     /* harness before 2026-12-02 */
+        run(EXECUTOR_HTEX, LOGGING_ON, 0.400, 0.300, 0),
+        run(EXECUTOR_HTEX, LOGGING_OFF, 0.080, 0.100, 0),
+        run(EXECUTOR_HTEX, LOGGING_OFF, 0.080, 0.100, 0),
+    };
+    bundle b;
+    model m, before;
+    fit_report rep;
+
+    runs[2].heldout = 1;
+    runs[3].workload = WORKLOAD_FIBONACCI;
+    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    base_model(&m);
+    before = m;
+    memset(&rep, 0, sizeof rep);
+    threadcpu_apply(&m, &rep, &b, 1, 0);
+    ck_assert_int_eq(rep.thread_cpu_runs, 0);
+    ck_assert_mem_eq(&m, &before, sizeof m);
+    bundle_release(&b);
+}
+END_TEST
+
+START_TEST(test_logging_on_only_sees_no_logging_off_run)
+{
+    bundle_run runs[] = {run(EXECUTOR_HTEX, LOGGING_OFF, 0.080, 0.100, 0)};
+    bundle b;
+    model m, before;
+    fit_report rep;
+
+    with_runs(&b, runs, 1);
+    base_model(&m);
+    before = m;
+    memset(&rep, 0, sizeof rep);
+    threadcpu_apply(&m, &rep, &b, 1, FIT_LOGGING_ON_ONLY);
+    ck_assert_int_eq(rep.thread_cpu_runs, 0);
+    ck_assert_mem_eq(&m, &before, sizeof m);
+    /* without the flag the same run counts: the test above is not vacuous */
+    threadcpu_apply(&m, &rep, &b, 1, 0);
+    ck_assert_int_eq(rep.thread_cpu_runs, 1);
+    bundle_release(&b);
+}
+END_TEST
+
+Suite *threadcpu_suite(void)
+{
+    Suite *s = suite_create("threadcpu");
+    TCase *tc = tcase_create("threadcpu");
+
+    tcase_add_test(tc, test_htex_stages_from_thread_cpu);
+    tcase_add_test(tc, test_unusable_runs_leave_the_model);
+    tcase_add_test(tc, test_logging_on_only_sees_no_logging_off_run);
+    suite_add_tcase(s, tc);
+    return s;
+}
