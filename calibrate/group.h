@@ -54,4 +54,17 @@ double group_median(double *v, int n);
 int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
                int *n, sim_error *err);
 
+/* The makespans of g's repetitions among the usable runs of nb bundles
+** whose role is in roles (as group_runs took them), sorted, into times,
+** which has room for every run of the bundles. Returns how many. */
+int group_times(const bundle *bundles, int nb, int roles, const run_group *g, double *times);
+
+/* The percentile bootstrap interval at level (0.90: from the 5th to the
+** 95th percentile) of the ratio of medians a / b, the repetitions of each
+** side resampled with replacement, resamples times, from GSL's taus2
+** seeded with seed: the same inputs give the same interval. Returns 0,
+** or SIM_ENOMEM. */
+int group_ratio_interval(const double *a, int na, const double *b, int nb, double level,
+                         int resamples, unsigned long seed, double *low, double *high);
+
 #endif

@@ -27,13 +27,16 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     for (int k = 0; k < nb; k++)
         cap += bundles[k].nruns;
-    if (cap > 0 && (v->rows = calloc(cap, sizeof *v->rows)) == NULL) {
+    if (cap > 0 && ((v->rows = calloc(cap, sizeof *v->rows)) == NULL ||
+                    (v->times = malloc(sizeof *v->times * cap)) == NULL)) {
+        free(v->rows);
         free(v);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (int k = 1; pooled && k < nb; k++)
         if (bundles[k].cores != bundles[0].cores || strcmp(bundles[k].host, bundles[0].host)) {
             free(v->rows);
+            free(v->times);
             free(v);
             return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
                              "cannot pool bundles of different machines (%s, %d cores; %s, %d)",
@@ -41,7 +44,7 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
                              bundles[k].cores);
         }
     v->pooled = pooled ? nb : 0;
-    for (int k = 0; rc == 0 && k < (pooled ? 1 : nb); k++) {
+    for (int k = 0, used = 0; rc == 0 && k < (pooled ? 1 : nb); k++) {
         run_group *g;
         int n;
         if ((rc = group_runs(&bundles[k], pooled ? nb : 1, GROUP_ALL, &g, &n, err)) != 0)
@@ -54,6 +57,8 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
             r->workers_started_sim = -1;
             r->predicted_s = NAN;
             r->rel_error = NAN;
+            r->times = v->times + used;
+            used += group_times(&bundles[k], pooled ? nb : 1, GROUP_ALL, &g[i], v->times + used);
         }
         free(g);
     }
@@ -161,7 +166,9 @@ static void summarize_one(validate_set *v, double *x, int heldout, int by, int v
     s->worst_abs = x[n - 1];
 }
 
-static void find_pairs(validate_set *v)
+/* Each pair's measured speedup with its bootstrap interval; pairs are
+** seeded by their place, so an interval does not depend on the others. */
+static int find_pairs(validate_set *v)
 {
     v->npairs = 0;
     for (int i = 0; i < v->nrows; i++) {
@@ -180,10 +187,16 @@ static void find_pairs(validate_set *v)
             p->measured = on->g.median_s / off->g.median_s;
             p->predicted = on->predicted_s / off->predicted_s;
             p->error = (p->predicted - p->measured) / p->measured;
+            if (group_ratio_interval(on->times, on->g.runs, off->times, off->g.runs,
+                                     VALIDATE_LEVEL, VALIDATE_RESAMPLES,
+                                     (unsigned long)v->npairs + 1, &p->measured_low,
+                                     &p->measured_high) != 0)
+                return SIM_ENOMEM;
             v->npairs++;
             break;
         }
     }
+    return 0;
 }
 
 int validate_summarize(validate_set *v, sim_error *err)
@@ -210,7 +223,8 @@ int validate_summarize(validate_set *v, sim_error *err)
             for (int value = 0; value < values[by]; value++)
                 summarize_one(v, x, heldout, by, by == VALIDATE_BY_OVERALL ? -1 : value);
     free(x);
-    find_pairs(v);
+    if (find_pairs(v) != 0)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }
 
@@ -347,6 +361,20 @@ static void print_targets(const validate_set *v, FILE *out)
                 fabs(p->error) <= VALIDATE_TARGET_SPEEDUP ? "met" : "MISSED");
     else
         fprintf(out, "  logging-off speedup: no matched pairs, not checked\n");
+    if (p) {
+        /* Not a target: how much of a miss the measurement's noise covers. */
+        int beyond = 0, inside = 0;
+        for (int i = 0; i < v->npairs; i++) {
+            const validate_pair *q = &v->pairs[i];
+            if (fabs(q->error) <= VALIDATE_TARGET_SPEEDUP)
+                continue;
+            beyond++;
+            inside += q->predicted >= q->measured_low && q->predicted <= q->measured_high;
+        }
+        fprintf(out, "  (speedups beyond %.0f%%: %d, of them inside the measured %.0f%% "
+                     "interval: %d)\n", 100 * VALIDATE_TARGET_SPEEDUP, beyond,
+                100 * VALIDATE_LEVEL, inside);
+    }
     fprintf(out, "  %s%s\n", met ? "all targets met" : "MISSED: ", met ? "" : reason);
 }
 
@@ -416,20 +444,22 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         if (v->npairs == 0)
             fprintf(out, "no configuration was measured both with logging on and off\n");
         else
-            fprintf(out, "%-9s %6s %-8s %7s %-7s %-17s %9s %9s %8s\n", "workload", "size",
+            fprintf(out, "%-9s %6s %-8s %7s %-7s %-17s %9s %-14s %9s %8s\n", "workload", "size",
                     "executor", "workers", "off", "set (on/off)", "measured",
-                    "predicted", "error");
+                    "(90% interval)", "predicted", "error");
         for (int i = 0; i < v->npairs; i++) {
             const validate_pair *p = &v->pairs[i];
             const validate_row *on = &v->rows[p->on], *off = &v->rows[p->off];
-            char set[32];
+            char set[32], interval[32];
             snprintf(set, sizeof set, "%s/%s", set_name(on->g.heldout),
                      set_name(off->g.heldout));
-            fprintf(out, "%-9s %6ld %-8s %7d %-7s %-17s %9.3f %9.3f %+7.1f%%\n",
+            snprintf(interval, sizeof interval, "(%.2f..%.2f)", p->measured_low,
+                     p->measured_high);
+            fprintf(out, "%-9s %6ld %-8s %7d %-7s %-17s %9.3f %-14s %9.3f %+7.1f%%\n",
                     sim_workload_name(off->g.workload), off->g.size,
                     sim_executor_name(off->g.executor), off->g.workers,
-                    sim_logging_name(off->g.logging), set, p->measured, p->predicted,
-                    100 * p->error);
+                    sim_logging_name(off->g.logging), set, p->measured, interval,
+                    p->predicted, 100 * p->error);
         }
     }
     print_targets(v, out);
@@ -504,7 +534,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
         const validate_pair *p = &v->pairs[i];
         const validate_row *on = &v->rows[p->on], *off = &v->rows[p->off];
         rc = json_line(json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:s, s:b, s:b,"
-                                 " s:f, s:f, s:f}",
+                                 " s:f, s:f, s:f, s:f, s:f}",
                                  "what_if", "logging",
                                  "bundle", v->pooled ? "pooled" : bundles[off->bundle].name,
                                  "workload", sim_workload_name(off->g.workload),
@@ -516,6 +546,8 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "on_held_out", on->g.heldout,
                                  "held_out", off->g.heldout,
                                  "measured_speedup", p->measured,
+                                 "measured_speedup_low", p->measured_low,
+                                 "measured_speedup_high", p->measured_high,
                                  "predicted_speedup", p->predicted,
                                  "error", p->error),
                        out, err);
@@ -556,6 +588,7 @@ void validate_free(validate_set *v)
     if (v == NULL)
         return;
     free(v->rows);
+    free(v->times);
     free(v->results);
     free(v->summaries);
     free(v->pairs);

@@ -31,6 +31,10 @@
 #define VALIDATE_TARGET_WORST 0.25    /* worst |relative error| at most */
 #define VALIDATE_TARGET_SPEEDUP 0.15  /* |speedup error| of every logging-off pair at most */
 
+/* The measured speedups' percentile bootstrap intervals: level, resamples. */
+#define VALIDATE_LEVEL 0.90
+#define VALIDATE_RESAMPLES 2000
+
 typedef struct validate_row {
     run_group g;             /* the measured configuration */
     int bundle;              /* index of its bundle in the caller's array */
@@ -39,6 +43,7 @@ typedef struct validate_row {
     double predicted_s;      /* median simulated makespan over the replications */
     double rel_error;        /* predicted_s / g.median_s - 1 */
     double predicted_switches; /* mean simulated wake-ups + record hand-offs (cf. g.switches) */
+    const double *times;     /* [g.runs] its repetitions' makespans, sorted; in the set's times */
 } validate_row;
 
 /* What a summary groups its configurations by. */
@@ -65,10 +70,13 @@ typedef struct validate_pair {
     double measured;         /* speedup measured: median on / median off */
     double predicted;        /* speedup predicted: predicted on / predicted off */
     double error;            /* (predicted - measured) / measured */
+    double measured_low;     /* the measured speedup's bootstrap interval (VALIDATE_LEVEL) */
+    double measured_high;
 } validate_pair;
 
 typedef struct validate_set {
     validate_row *rows;      /* [nrows], bundle by bundle in runs.csv order; owned */
+    double *times;           /* every row's repetitions' makespans; owned */
     int nrows;
     sim_result *results;     /* [nrows * replications], row-major; owned */
     int replications;        /* simulations per configuration, >= 1 */

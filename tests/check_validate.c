@@ -324,8 +324,48 @@ START_TEST(test_what_if_pairs)
     ck_assert_double_eq_tol(v->pairs[0].measured, 0.2 / 0.06, TOL);
     ck_assert_double_eq_tol(v->pairs[0].predicted, 0.22 / 0.048, TOL);
     ck_assert_double_eq_tol(v->pairs[0].error, (0.22 / 0.048) / (0.2 / 0.06) - 1, TOL);
+    /* The rows keep their repetitions, sorted, for the interval. */
+    ck_assert_int_eq(v->rows[0].g.runs, 3);
+    ck_assert_double_eq(v->rows[0].times[0], 0.1);
+    ck_assert_double_eq(v->rows[0].times[1], 0.2);
+    ck_assert_double_eq(v->rows[0].times[2], 0.3);
+    ck_assert_double_eq(v->rows[1].times[1], 0.07);
+    /* A median of 3 draws is one of 0.1, 0.2, 0.3; of 2, one of 0.05, 0.06,
+    ** 0.07: every resampled ratio lies in [0.1 / 0.07, 0.3 / 0.05]. */
+    ck_assert(v->pairs[0].measured_low >= 0.1 / 0.07 - TOL);
+    ck_assert(v->pairs[0].measured_high <= 0.3 / 0.05 + TOL);
+    ck_assert(v->pairs[0].measured_low <= v->pairs[0].measured);
+    ck_assert(v->pairs[0].measured_high >= v->pairs[0].measured);
+    ck_assert(v->pairs[0].measured_low < v->pairs[0].measured_high);
     validate_free(v);
     unload(&b);
+}
+END_TEST
+
+/* The bootstrap interval: exact for constant samples, the same for the
+** same seed, and narrower with more repetitions of the same spread. */
+START_TEST(test_ratio_interval)
+{
+    double a[40], b[40], low, high, low2, high2, few_low, few_high;
+
+    for (int i = 0; i < 40; i++) {
+        a[i] = 6.0;
+        b[i] = 2.0;
+    }
+    ck_assert_int_eq(group_ratio_interval(a, 5, b, 7, 0.9, 500, 1, &low, &high), 0);
+    ck_assert_double_eq_tol(low, 3.0, TOL);
+    ck_assert_double_eq_tol(high, 3.0, TOL);
+    for (int i = 0; i < 40; i++) {
+        a[i] = 5.0 + (i % 5);        /* 5..9, median 7 */
+        b[i] = 1.0 + 0.25 * (i % 5); /* 1..2, median 1.5 */
+    }
+    ck_assert_int_eq(group_ratio_interval(a, 40, b, 40, 0.9, 2000, 3, &low, &high), 0);
+    ck_assert_int_eq(group_ratio_interval(a, 40, b, 40, 0.9, 2000, 3, &low2, &high2), 0);
+    ck_assert_double_eq(low, low2);
+    ck_assert_double_eq(high, high2);
+    ck_assert(low < 7.0 / 1.5 && high > 7.0 / 1.5);
+    ck_assert_int_eq(group_ratio_interval(a, 5, b, 5, 0.9, 2000, 3, &few_low, &few_high), 0);
+    ck_assert(few_high - few_low > high - low);
 }
 END_TEST
 
@@ -399,6 +439,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_pooled_bundles);
     tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_what_if_pairs);
+    tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_check_targets);
     tcase_add_test(tc, test_nothing_to_validate);
     suite_add_tcase(s, tc);
