@@ -59,6 +59,18 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
 ** which has room for every run of the bundles. Returns how many. */
 int group_times(const bundle *bundles, int nb, int roles, const run_group *g, double *times);
 
+/* A ratio of medians measured in several captures (blocks): a[] holds
+** each capture's repetitions one after the other, a_n[k] of them for
+** capture k, each segment sorted; b[] and b_n[] the same for the
+** denominator. The estimate is the weighted geometric mean over the
+** captures that measured both of each capture's median a / median b,
+** weighted 1 / (1 / a_n[k] + 1 / b_n[k]) (the inverse of the log ratio's
+** variance, the spread taken alike). A capture-wide slowdown that scales
+** both sides cancels within the capture, which a ratio of the pooled
+** medians does not do. NAN when no capture measured both. */
+double group_blocked_ratio(const double *a, const int *a_n, const double *b, const int *b_n,
+                           int blocks);
+
 /* The percentile bootstrap interval at level (0.90: from the 5th to the
 ** 95th percentile) of the ratio of medians a / b, the repetitions of each
 ** side resampled with replacement, resamples times, from GSL's taus2
@@ -66,5 +78,11 @@ int group_times(const bundle *bundles, int nb, int roles, const run_group *g, do
 ** or SIM_ENOMEM. */
 int group_ratio_interval(const double *a, int na, const double *b, int nb, double level,
                          int resamples, unsigned long seed, double *low, double *high);
+
+/* The same interval for group_blocked_ratio: each capture's repetitions
+** resampled within the capture. Returns 0, or SIM_ENOMEM. */
+int group_blocked_interval(const double *a, const int *a_n, const double *b, const int *b_n,
+                           int blocks, double level, int resamples, unsigned long seed,
+                           double *low, double *high);
 
 #endif

@@ -27,9 +27,12 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     for (int k = 0; k < nb; k++)
         cap += bundles[k].nruns;
+    v->blocks = pooled && nb > 0 ? nb : 1;
     if (cap > 0 && ((v->rows = calloc(cap, sizeof *v->rows)) == NULL ||
-                    (v->times = malloc(sizeof *v->times * cap)) == NULL)) {
+                    (v->times = malloc(sizeof *v->times * cap)) == NULL ||
+                    (v->block_runs = calloc((size_t)cap * v->blocks, sizeof *v->block_runs)) == NULL)) {
         free(v->rows);
+        free(v->times);
         free(v);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -37,6 +40,7 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
         if (bundles[k].cores != bundles[0].cores || strcmp(bundles[k].host, bundles[0].host)) {
             free(v->rows);
             free(v->times);
+            free(v->block_runs);
             free(v);
             return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
                              "cannot pool bundles of different machines (%s, %d cores; %s, %d)",
@@ -58,7 +62,12 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
             r->predicted_s = NAN;
             r->rel_error = NAN;
             r->times = v->times + used;
-            used += group_times(&bundles[k], pooled ? nb : 1, GROUP_ALL, &g[i], v->times + used);
+            int *runs = v->block_runs + (size_t)(v->nrows - 1) * v->blocks;
+            r->block_runs = runs;
+            for (int b = 0; b < v->blocks; b++) {
+                runs[b] = group_times(&bundles[k + b], 1, GROUP_ALL, &g[i], v->times + used);
+                used += runs[b];
+            }
         }
         free(g);
     }
@@ -182,16 +191,30 @@ static int find_pairs(validate_set *v)
                 on->g.workload != off->g.workload || on->g.size != off->g.size ||
                 on->g.executor != off->g.executor || on->g.workers != off->g.workers)
                 continue;
+            if (v->blocks > 1) {
+                /* Pooled: each capture's speedup, where a slow or fast spell
+                ** of the shared machine scales both sides and cancels. */
+                p->measured = group_blocked_ratio(on->times, on->block_runs, off->times,
+                                                  off->block_runs, v->blocks);
+                if (isnan(p->measured))
+                    break;   /* no capture measured both */
+                if (group_blocked_interval(on->times, on->block_runs, off->times,
+                                           off->block_runs, v->blocks, VALIDATE_LEVEL,
+                                           VALIDATE_RESAMPLES, (unsigned long)v->npairs + 1,
+                                           &p->measured_low, &p->measured_high) != 0)
+                    return SIM_ENOMEM;
+            } else {
+                p->measured = on->g.median_s / off->g.median_s;
+                if (group_ratio_interval(on->times, on->g.runs, off->times, off->g.runs,
+                                         VALIDATE_LEVEL, VALIDATE_RESAMPLES,
+                                         (unsigned long)v->npairs + 1, &p->measured_low,
+                                         &p->measured_high) != 0)
+                    return SIM_ENOMEM;
+            }
             p->on = j;
             p->off = i;
-            p->measured = on->g.median_s / off->g.median_s;
             p->predicted = on->predicted_s / off->predicted_s;
             p->error = (p->predicted - p->measured) / p->measured;
-            if (group_ratio_interval(on->times, on->g.runs, off->times, off->g.runs,
-                                     VALIDATE_LEVEL, VALIDATE_RESAMPLES,
-                                     (unsigned long)v->npairs + 1, &p->measured_low,
-                                     &p->measured_high) != 0)
-                return SIM_ENOMEM;
             v->npairs++;
             break;
         }
@@ -440,7 +463,8 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         print_summary_line(v, VALIDATE_BY_LOGGING, l, out);
     if (v->npairs > 0 || what_if) {
         fprintf(out, "\nlogging-off what-if: speedup = median makespan with logging on / "
-                     "with it off\n");
+                     "with it off%s\n", v->blocks > 1 ? ", within each capture; pooled, "
+                     "their geometric mean weighted by runs" : "");
         if (v->npairs == 0)
             fprintf(out, "no configuration was measured both with logging on and off\n");
         else
@@ -589,6 +613,7 @@ void validate_free(validate_set *v)
         return;
     free(v->rows);
     free(v->times);
+    free(v->block_runs);
     free(v->results);
     free(v->summaries);
     free(v->pairs);

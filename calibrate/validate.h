@@ -43,7 +43,9 @@ typedef struct validate_row {
     double predicted_s;      /* median simulated makespan over the replications */
     double rel_error;        /* predicted_s / g.median_s - 1 */
     double predicted_switches; /* mean simulated wake-ups + record hand-offs (cf. g.switches) */
-    const double *times;     /* [g.runs] its repetitions' makespans, sorted; in the set's times */
+    const double *times;     /* [g.runs] its repetitions' makespans, capture by capture,
+                             ** each capture's sorted; in the set's times */
+    const int *block_runs;   /* [the set's blocks] how many of them each capture holds */
 } validate_row;
 
 /* What a summary groups its configurations by. */
@@ -67,7 +69,9 @@ typedef struct validate_summary {
 typedef struct validate_pair {
     int on;                  /* row measured with logging on */
     int off;                 /* the same configuration with logging off or off_all */
-    double measured;         /* speedup measured: median on / median off */
+    double measured;         /* speedup measured: median on / median off; pooled, their
+                             ** geometric mean over the captures that measured both
+                             ** (group_blocked_ratio) */
     double predicted;        /* speedup predicted: predicted on / predicted off */
     double error;            /* (predicted - measured) / measured */
     double measured_low;     /* the measured speedup's bootstrap interval (VALIDATE_LEVEL) */
@@ -77,6 +81,8 @@ typedef struct validate_pair {
 typedef struct validate_set {
     validate_row *rows;      /* [nrows], bundle by bundle in runs.csv order; owned */
     double *times;           /* every row's repetitions' makespans; owned */
+    int *block_runs;         /* [nrows * blocks] the rows' repetitions per capture; owned */
+    int blocks;              /* captures a row's repetitions come from: the bundles pooled, or 1 */
     int nrows;
     sim_result *results;     /* [nrows * replications], row-major; owned */
     int replications;        /* simulations per configuration, >= 1 */

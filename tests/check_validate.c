@@ -248,6 +248,12 @@ START_TEST(test_pooled_bundles)
     ck_assert_int_eq(pooled->pooled, 2);
     ck_assert_int_eq(apart->pooled, 0);
     ck_assert_int_eq(apart->nrows, 2 * pooled->nrows);
+    /* two copies of one capture: the pooled speedup is each capture's */
+    set_predictions(pooled);
+    ck_assert_int_eq(pooled->npairs, 1);
+    ck_assert_double_eq_tol(pooled->pairs[0].measured, 0.2 / 0.06, 1e-9);
+    ck_assert_int_eq(pooled->rows[0].block_runs[0], 3);
+    ck_assert_int_eq(pooled->rows[0].block_runs[1], 3);
     for (int i = 0; i < pooled->nrows; i++) {
         ck_assert_int_eq(pooled->rows[i].bundle, 0);
         ck_assert_int_eq(pooled->rows[i].g.runs, 2 * apart->rows[i].g.runs);
@@ -429,6 +435,45 @@ START_TEST(test_nothing_to_validate)
 }
 END_TEST
 
+/* The blocked ratio: each capture's ratio of medians, their geometric mean
+** weighted by 1 / (1 / n_on + 1 / n_off); a capture-wide slowdown cancels,
+** and a capture that measured one side only does not count. */
+START_TEST(test_blocked_ratio)
+{
+    /* capture 1: on 2, 2, 2 / off 1, 1, 1 (ratio 2); capture 2 slower by
+    ** half on both sides (ratio 2); capture 3: on only. */
+    double on[] = {2, 2, 2, 3, 3, 3, 9, 9}, off[] = {1, 1, 1, 1.5, 1.5, 1.5};
+    int on_n[] = {3, 3, 2}, off_n[] = {3, 3, 0};
+    double low, high;
+
+    ck_assert_double_eq_tol(group_blocked_ratio(on, on_n, off, off_n, 3), 2.0, TOL);
+    /* Captures that measured the two sides unequally often: the ratio of
+    ** the pooled medians (2 / 1.5) follows the mix, the blocked one not. */
+    {
+        double a[] = {2, 2, 2, 3}, b[] = {1, 1.5, 1.5, 1.5};
+        int a_n[] = {3, 1}, b_n[] = {1, 3};
+        double c[4], d[4];
+        memcpy(c, a, sizeof a);
+        memcpy(d, b, sizeof b);
+        ck_assert_double_eq_tol(group_blocked_ratio(a, a_n, b, b_n, 2), 2.0, TOL);
+        ck_assert(fabs(group_median(c, 4) / group_median(d, 4) - 2.0) > 0.3);
+    }
+    /* unequal ratios, weights 1.5 and 3.5: exp((1.5 ln 2 + 3.5 ln 3) / 5) */
+    {
+        double a[] = {2, 2, 2, 3, 3, 3, 3, 3, 3, 3}, b[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+        int a_n[] = {3, 7}, b_n[] = {3, 7};
+        ck_assert_double_eq_tol(group_blocked_ratio(a, a_n, b, b_n, 2),
+                                exp((1.5 * log(2) + 3.5 * log(3)) / 5), TOL);
+        ck_assert_int_eq(group_blocked_interval(a, a_n, b, b_n, 2, 0.9, 500, 1, &low, &high), 0);
+        ck_assert_double_eq_tol(low, high, TOL);   /* constant within each capture */
+    }
+    {
+        int none_n[] = {0, 0, 0};
+        ck_assert(isnan(group_blocked_ratio(on, on_n, off, none_n, 3)));
+    }
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -440,6 +485,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_what_if_pairs);
     tcase_add_test(tc, test_ratio_interval);
+    tcase_add_test(tc, test_blocked_ratio);
     tcase_add_test(tc, test_check_targets);
     tcase_add_test(tc, test_nothing_to_validate);
     suite_add_tcase(s, tc);
