@@ -499,9 +499,14 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->x[FACTOR_HANDOFF] = 1;
     c->nfit = rep->nconfigs >= 2 * FACTOR_FITTED ? FACTOR_FITTED : rep->nconfigs >= 4 ? 2 : 0;
     /* Only runs with the submit side's logging off tell a record's cost
-    ** from its stage's; without them it stays the micro-benchmark's. */
+    ** from its stage's through the makespans; without them a record costs
+    ** what parsl.log shows of one in place (two records back to back), or
+    ** failing that the micro-benchmark's one line. */
     if (!any_logging_off(rep) && c->nfit > FACTOR_RECORD_COST)
         c->nfit = FACTOR_RECORD_COST;
+    if (!any_logging_off(rep) && rep->record_span.n >= FIT_MIN_RECORD_PAIRS &&
+        rep->record_total_s > 0 && rep->record_span.median_s > 0)
+        c->x[FACTOR_RECORD_COST] = 1 + log(rep->record_span.median_s / rep->record_total_s);
     rep->nswitches = 0;
     for (int i = 0; i < rep->nconfigs; i++)
         rep->nswitches += fits_switches(&rep->config[i]);
@@ -546,6 +551,7 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
+    rep->record_span = spans_get(sp, SPAN_RECORD);
     htex_from_cpu(&base, rep, bundles, nb, flags);
     threadcpu_apply(&base, rep, bundles, nb, flags);
     if (gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc) != 0)
@@ -599,6 +605,12 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                  "under the GIL + %.3e I/O; disabled call %.3e s (micro-benchmark)\n",
             m->record_enabled_s + m->record_io_s, rep->record_total_s, m->record_enabled_s,
             m->record_io_s, m->record_disabled_s);
+    if (rep->record_span.n > 0)
+        fprintf(out, "  in parsl.log, two records back to back (n=%ld): median %.3e s (%.2f x the "
+                     "micro-benchmark)%s\n", rep->record_span.n, rep->record_span.median_s,
+                rep->record_total_s > 0 ? rep->record_span.median_s / rep->record_total_s : 0,
+                !any_logging_off(rep) && rep->record_span.n >= FIT_MIN_RECORD_PAIRS ?
+                ": the record's cost, with no logging-off run to fit it" : "");
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
     if (rep->thread_cpu_runs > 0)

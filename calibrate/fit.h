@@ -45,6 +45,7 @@ enum fit_factor {
 
 #define FIT_MAX_CONFIGS 256
 #define FIT_MAX_REPLICATIONS 5   /* simulations per configuration when collections are random */
+#define FIT_MIN_RECORD_PAIRS 100 /* back-to-back record pairs that measure a record in place */
 
 typedef struct fit_config {
     int workload, executor, logging;  /* enums of sim.h */
@@ -74,6 +75,8 @@ typedef struct fit_report {
     int nconfigs;
     int nswitches;                       /* configurations whose switches are also fitted */
     double record_total_s;               /* micro: one enabled record */
+    span_stats record_span;              /* parsl.log: one record in place, back to back
+                                         ** (SPAN_RECORD); n = 0 when none */
     double record_disabled_s;            /* micro: one disabled call */
     double handoff_s;                    /* micro: half a thread hand-off round trip */
     int thread_start_measured;           /* 1 when thread_start came from the bundle */

@@ -43,6 +43,8 @@ typedef struct open_stage {
     double last;         /* its latest record */
     int records;         /* records so far */
     double pending_recv; /* result thread: a "Receiving" not yet given to a task */
+    double stdout_at;    /* its last record, when that was "Standard out for task ..." */
+    long stdout_task;    /* for which task */
     double last_pending; /* join thread: the last child's submit end */
 } open_stage;
 
@@ -177,6 +179,17 @@ static int on_record(void *ud, const parsllog_record *rec)
     }
     if (!in_run)
         return 0;
+
+    /* log_std_stream writes "Standard out" then "Standard error" with
+    ** nothing between: the gap is the first record's cost in place (its
+    ** formatting, write and flush, and any wait for the GIL after it). */
+    if (is_event(rec, "std_stream") && !strncmp(rec->message, "Standard error", 14) &&
+        o->stdout_at > 0 && o->stdout_task == rec->task && rec->time >= o->stdout_at &&
+        (rc = add(st->sp, SPAN_RECORD, rec->time - o->stdout_at, 1)) != 0)
+        return rc;
+    o->stdout_at = is_event(rec, "std_stream") && !strncmp(rec->message, "Standard out", 12) ?
+                   rec->time : 0;
+    o->stdout_task = rec->task;
 
     /* A record for another task, or a new stage, closes the open one. */
     if (o->stage >= 0 && o->task != rec->task && !is_event(rec, "launch_end"))

@@ -4,7 +4,9 @@
 ** between the stage's first and last log record, stretched by k / (k - 1)
 ** for the k records it wrote, since the records mark the stage's inside)
 ** and how many records it wrote; for HTEX, the latency of the paths
-** between the launch thread and a worker and back, from the worker logs.
+** between the launch thread and a worker and back, from the worker logs;
+** and one log record's cost in place, from two records that Parsl writes
+** back to back (log_std_stream's "Standard out" and "Standard error").
 ** The samples are wall time on a busy GIL: they set the stages' relative
 ** sizes and spreads, and fit.c scales them against measured makespans.
 **
@@ -23,6 +25,8 @@
 enum span_kind {
     SPAN_FORWARD = STAGE_COUNT,   /* "launched" record to the worker's "Received" */
     SPAN_RETURN,                  /* the worker's "All processing finished" to the result thread */
+    SPAN_RECORD,                  /* "Standard out for task N" to "Standard error for task N",
+                                  ** back to back on one thread: one record in place */
     SPAN_COUNT
 };
 

@@ -155,6 +155,7 @@ run 2 "calibrate without -o" "$SIM" calibrate tests/data/calibrate/threads_100
 run 0 "calibrate from a run folder" "$SIM" calibrate tests/data/calibrate/threads_100 \
     tests/data/calibrate/htex_100 -o "$TMP/m.yaml" --no-store --report
 contains "$TMP/out" "parsl.log span" "calibrate report names its sources"
+contains "$TMP/out" "two records back to back (n=" "calibrate measures a record in place from parsl.log"
 run 0 "the calibrated model runs" "$SIM" run --model "$TMP/m.yaml" --workload double \
     --size 100 --executor threads --workers 4 --no-db
 echo "kept" >"$TMP/keep.yaml"

@@ -15,6 +15,7 @@
     SUITE(fit) \
     SUITE(gcfit) \
     SUITE(threadcpu) \
+    SUITE(spans) \
     SUITE(model) \
     SUITE(experiment) \
     SUITE(results) \

@@ -1,0 +1,83 @@
+/*
+** Tests of the stage samples from Parsl's logs (calibrate/spans.c), on a
+** synthetic parsl.log written to a temporary folder: one record's cost in
+** place is the gap between log_std_stream's "Standard out" and "Standard
+** error" lines for one task on one thread, and only when nothing came
+** between them on that thread.
+*/
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../calibrate/spans.h"
+#include "../sim/sim.h"
+#include "suites.h"
+
+static void line(FILE *f, double t, const char *thread, const char *msg)
+{
+    fprintf(f, "%.6f 2026-12-02 00:00:00 MainProcess-7 %s parsl.dataflow.dflow:1243 "
+               "log_std_stream INFO: %s\n", t, thread, msg);
+}
+
+START_TEST(test_back_to_back_records)
+{
+    char dir[] = "/tmp/check_spans_XXXXXX", path[128];
+    const char *launch = "Task-Launch_0-11", *worker = "ThreadPoolExecutor-threads_0-12";
+    bundle_run r;
+    spans *sp = spans_new();
+    span_stats s;
+    sim_error err;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/parsl.log", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    /* gaps of 10, 20 and 30 us: median 20 */
+    line(f, 100.000000, launch, "Standard out for task 1 will not be redirected.");
+    line(f, 100.000010, launch, "Standard error for task 1 will not be redirected.");
+    line(f, 100.001000, launch, "Standard out for task 2 will not be redirected.");
+    line(f, 100.001020, worker, "Standard out for task 3 will not be redirected.");  /* another thread: no matter */
+    line(f, 100.001020, launch, "Standard error for task 2 will not be redirected.");
+    line(f, 100.002000, launch, "Standard out for task 3 will not be redirected.");
+    line(f, 100.002030, launch, "Standard error for task 3 will not be redirected.");
+    /* not counted: a record between the two on the same thread, another
+    ** task's stderr, and a task outside the timed section */
+    line(f, 100.003000, launch, "Standard out for task 4 will not be redirected.");
+    line(f, 100.003100, launch, "Parsl task 4 try 0 launched on executor threads");
+    line(f, 100.003200, launch, "Standard error for task 4 will not be redirected.");
+    line(f, 100.004000, launch, "Standard out for task 5 will not be redirected.");
+    line(f, 100.004500, launch, "Standard error for task 6 will not be redirected.");
+    line(f, 100.005000, launch, "Standard out for task 9 will not be redirected.");
+    line(f, 100.005900, launch, "Standard error for task 9 will not be redirected.");
+    fclose(f);
+
+    memset(&r, 0, sizeof r);
+    r.workload = WORKLOAD_DOUBLE;
+    r.executor = EXECUTOR_THREADS;
+    r.logging = LOGGING_ON;
+    r.task_first = 1;
+    r.task_last = 8;
+    ck_assert_ptr_nonnull(sp);
+    ck_assert_int_eq(spans_add_log(sp, dir, &r, &err), 0);
+    s = spans_get(sp, SPAN_RECORD);
+    ck_assert_int_eq(s.n, 3);
+    ck_assert_double_eq_tol(s.median_s, 20e-6, 1e-9);
+    ck_assert_double_eq_tol(s.records, 1, 1e-12);
+    spans_free(sp);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+Suite *spans_suite(void)
+{
+    Suite *s = suite_create("spans");
+    TCase *tc = tcase_create("spans");
+
+    tcase_add_test(tc, test_back_to_back_records);
+    suite_add_tcase(s, tc);
+    return s;
+}
