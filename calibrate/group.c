@@ -122,6 +122,21 @@ int group_times(const bundle *bundles, int nb, int roles, const run_group *g, do
     return t;
 }
 
+void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group *g,
+                      double *scratch, double cpu[THREAD_ROLE_COUNT])
+{
+    for (int role = 0; role < THREAD_ROLE_COUNT; role++) {
+        int t = 0;
+        for (int k = 0; k < nb; k++)
+            for (int i = 0; i < bundles[k].nruns; i++) {
+                const bundle_run *r = &bundles[k].runs[i];
+                if (taken(r, roles) && same(g, r) && r->thread_cpu_s[role] >= 0 && r->tasks > 0)
+                    scratch[t++] = r->thread_cpu_s[role] / r->tasks;
+            }
+        cpu[role] = t > 0 ? group_median(scratch, t) : -1;
+    }
+}
+
 /* The median of n draws, with replacement, from v[0..n); scratch has room for n. */
 static double resampled_median(const double *v, int n, gsl_rng *rng, double *scratch)
 {

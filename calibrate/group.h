@@ -59,6 +59,13 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
 ** which has room for every run of the bundles. Returns how many. */
 int group_times(const bundle *bundles, int nb, int roles, const run_group *g, double *times);
 
+/* The median over g's repetitions (as group_times takes them) of each
+** submitting-process thread role's CPU per task (runs.csv
+** thread_cpu_<role>_s, enum thread_role order) into cpu; -1 for a role no
+** repetition measured. scratch has room for every run of the bundles. */
+void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group *g,
+                      double *scratch, double cpu[THREAD_ROLE_COUNT]);
+
 /* A ratio of medians measured in several captures (blocks): a[] holds
 ** each capture's repetitions one after the other, a_n[k] of them for
 ** capture k, each segment sorted; b[] and b_n[] the same for the

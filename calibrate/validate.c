@@ -20,6 +20,7 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
                  sim_error *err)
 {
     validate_set *v = calloc(1, sizeof *v);
+    double *scratch = NULL;   /* a row's runs, for the thread CPU medians */
     int rc = 0, cap = 0;
 
     *out = NULL;
@@ -48,6 +49,8 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
                              bundles[k].cores);
         }
     v->pooled = pooled ? nb : 0;
+    if (cap > 0 && (scratch = malloc(sizeof *scratch * cap)) == NULL)
+        rc = error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     for (int k = 0, used = 0; rc == 0 && k < (pooled ? 1 : nb); k++) {
         run_group *g;
         int n;
@@ -68,9 +71,12 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
                 runs[b] = group_times(&bundles[k + b], 1, GROUP_ALL, &g[i], v->times + used);
                 used += runs[b];
             }
+            group_thread_cpu(&bundles[k], v->blocks, GROUP_ALL, &g[i], scratch,
+                             r->measured_thread_cpu);
         }
         free(g);
     }
+    free(scratch);
     if (rc == 0 && v->nrows == 0)
         rc = error_set(err, SIM_EINPUT, nb > 0 ? bundles[0].path : NULL, 0, 0,
                        "nothing to validate: no timing run with status ok (not "
@@ -135,6 +141,13 @@ int validate_simulate(validate_set *v, const model *m, int replications,
             }
             makespans[k] = res->makespan_s;
             r->predicted_switches += ((double)res->wakeups + res->record_handoffs) / replications;
+            if (k == 0)
+                for (int role = 0; role < SIM_ROLE_COUNT; role++)
+                    r->predicted_thread_cpu[role] = r->predicted_thread_dead[role] = 0;
+            for (int role = 0; role < SIM_ROLE_COUNT; role++) {
+                r->predicted_thread_cpu[role] += res->role_cpu_s[role] / res->tasks / replications;
+                r->predicted_thread_dead[role] += res->role_dead_s[role] / res->tasks / replications;
+            }
         }
         if (rc == 0) {
             r->workers_started_sim = v->results[(size_t)i * replications].workers_started;
@@ -401,6 +414,46 @@ static void print_targets(const validate_set *v, FILE *out)
     fprintf(out, "  %s%s\n", met ? "all targets met" : "MISSED: ", met ? "" : reason);
 }
 
+/* Where each configuration's time goes in the submitting process, for
+** those whose runs measured their threads: measured CPU a task by role
+** against the simulator's bursts plus dead time (a wake-up, a record's
+** hand-off: CPU in real runs, about 20 us a switch; docs/design.md). */
+static void print_threads(const validate_set *v, FILE *out)
+{
+    int header = 0;
+
+    for (int i = 0; i < v->nrows; i++) {
+        const validate_row *r = &v->rows[i];
+        int any = 0;
+        for (int role = 0; role < SIM_ROLE_COUNT; role++)
+            any |= r->measured_thread_cpu[role] > 0;
+        if (!any)
+            continue;
+        if (!header++) {
+            fprintf(out, "\nthreads of the submitting process, us a task: measured CPU / "
+                         "predicted CPU + dead time\n%-9s %6s %-8s %7s %-7s", "workload",
+                    "size", "executor", "workers", "logging");
+            for (int role = 0; role < SIM_ROLE_COUNT; role++)
+                fprintf(out, " %17s", sim_role_name(role));
+            fputc('\n', out);
+        }
+        fprintf(out, "%-9s %6ld %-8s %7d %-7s", sim_workload_name(r->g.workload), r->g.size,
+                sim_executor_name(r->g.executor), r->g.workers, sim_logging_name(r->g.logging));
+        for (int role = 0; role < SIM_ROLE_COUNT; role++) {
+            char cell[32];
+            double predicted = r->predicted_thread_cpu[role] + r->predicted_thread_dead[role];
+            if (r->measured_thread_cpu[role] > 0 || predicted > 0)
+                snprintf(cell, sizeof cell, "%5.0f / %4.0f+%-4.0f",
+                         1e6 * fmax(r->measured_thread_cpu[role], 0),
+                         1e6 * r->predicted_thread_cpu[role], 1e6 * r->predicted_thread_dead[role]);
+            else
+                snprintf(cell, sizeof cell, "-");
+            fprintf(out, " %17s", cell);
+        }
+        fputc('\n', out);
+    }
+}
+
 /* The line above a bundle's rows, or above the pooled ones. */
 static void print_source(const validate_set *v, const bundle *bundles, int k, int gap,
                          FILE *out)
@@ -486,6 +539,7 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
                     p->predicted, 100 * p->error);
         }
     }
+    print_threads(v, out);
     print_targets(v, out);
 }
 
@@ -529,8 +583,16 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
 
     for (int i = 0; rc == 0 && i < v->nrows; i++) {
         const validate_row *r = &v->rows[i];
+        json_t *measured = json_object(), *cpu = json_object(), *dead = json_object();
+        for (int role = 0; role < SIM_ROLE_COUNT; role++) {
+            json_object_set_new(measured, sim_role_name(role),
+                                r->measured_thread_cpu[role] >= 0 ?
+                                    json_real(r->measured_thread_cpu[role]) : json_null());
+            json_object_set_new(cpu, sim_role_name(role), json_real(r->predicted_thread_cpu[role]));
+            json_object_set_new(dead, sim_role_name(role), json_real(r->predicted_thread_dead[role]));
+        }
         rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
-                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f}",
+                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f, s:o, s:o, s:o}",
                                  "bundle", v->pooled ? "pooled" : bundles[r->bundle].name,
                                  "workload", sim_workload_name(r->g.workload),
                                  "size", (json_int_t)r->g.size,
@@ -551,7 +613,10 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "replications", v->replications,
                                  "measured_switches", r->g.switches >= 0 ?
                                      json_real(r->g.switches) : json_null(),
-                                 "predicted_switches", r->predicted_switches),
+                                 "predicted_switches", r->predicted_switches,
+                                 "measured_thread_cpu_s", measured,
+                                 "predicted_thread_cpu_s", cpu,
+                                 "predicted_thread_dead_s", dead),
                        out, err);
     }
     for (int i = 0; rc == 0 && i < v->npairs; i++) {

@@ -46,6 +46,11 @@ typedef struct validate_row {
     const double *times;     /* [g.runs] its repetitions' makespans, capture by capture,
                              ** each capture's sorted; in the set's times */
     const int *block_runs;   /* [the set's blocks] how many of them each capture holds */
+    double measured_thread_cpu[SIM_ROLE_COUNT];  /* median CPU a task of the submitting
+                             ** process's threads by role, -1 where not measured */
+    double predicted_thread_cpu[SIM_ROLE_COUNT]; /* the simulator's bursts a task, mean over
+                             ** the replications */
+    double predicted_thread_dead[SIM_ROLE_COUNT]; /* and its dead time a task */
 } validate_row;
 
 /* What a summary groups its configurations by. */

@@ -134,6 +134,8 @@ static void csv_header(output *o)
           "gc_busy_s", o->out);
     for (s = 0; s < STAGE_COUNT; s++)
         fprintf(o->out, ",busy_%s_s", model_stage_name(s));
+    for (s = 0; s < SIM_ROLE_COUNT; s++)
+        fprintf(o->out, ",thread_%s_cpu_s,thread_%s_dead_s", sim_role_name(s), sim_role_name(s));
     fputc('\n', o->out);
 }
 
@@ -161,6 +163,10 @@ static void csv_row(output *o, const experiment_config *c,
     put_real(o->out, r->gc_busy_s);
     for (s = 0; s < STAGE_COUNT; s++)
         put_real(o->out, r->stage_busy_s[s]);
+    for (s = 0; s < SIM_ROLE_COUNT; s++) {
+        put_real(o->out, r->role_cpu_s[s]);
+        put_real(o->out, r->role_dead_s[s]);
+    }
     fputc('\n', o->out);
 }
 
@@ -181,7 +187,7 @@ static int json_line(output *o, json_t *obj)
 static int json_row(output *o, const experiment_config *c,
                     const sim_result *r)
 {
-    json_t *obj, *stages;
+    json_t *obj, *stages, *cpu, *dead;
     char seed[24];
     int s;
 
@@ -190,8 +196,15 @@ static int json_row(output *o, const experiment_config *c,
     for (s = 0; s < STAGE_COUNT; s++)
         json_object_set_new(stages, model_stage_name(s),
                             json_real(r->stage_busy_s[s]));
+    cpu = json_object();
+    dead = json_object();
+    for (s = 0; s < SIM_ROLE_COUNT; s++) {
+        json_object_set_new(cpu, sim_role_name(s), json_real(r->role_cpu_s[s]));
+        json_object_set_new(dead, sim_role_name(s), json_real(r->role_dead_s[s]));
+    }
     obj = json_pack("{s:s, s:I, s:I, s:s, s:i, s:i, s:s, s:i, s:i, s:s,"
-                    " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:f, s:o}",
+                    " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:f, s:o,"
+                    " s:o, s:o}",
                     "workload", sim_workload_name(c->workload),
                     "size", (json_int_t)c->size,
                     "tasks", (json_int_t)r->tasks,
@@ -216,7 +229,9 @@ static int json_row(output *o, const experiment_config *c,
                     "record_handoffs", r->record_handoffs,
                     "gc_full_collections", (json_int_t)r->gc_full_collections,
                     "gc_busy_s", r->gc_busy_s,
-                    "stage_busy_s", stages);
+                    "stage_busy_s", stages,
+                    "thread_cpu_s", cpu,
+                    "thread_dead_s", dead);
     return json_line(o, obj);
 }
 

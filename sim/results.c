@@ -19,7 +19,7 @@
 #define SIM_REVISION "unknown"
 #endif
 
-#define RESULTS_SCHEMA_VERSION 2
+#define RESULTS_SCHEMA_VERSION 3
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS experiments ("
@@ -73,7 +73,13 @@ static const char schema[] =
     " configuration_id INTEGER NOT NULL REFERENCES configurations(id),"
     " stage TEXT NOT NULL,"
     " busy_s REAL NOT NULL,"
-    " PRIMARY KEY (configuration_id, stage));";
+    " PRIMARY KEY (configuration_id, stage));"
+    "CREATE TABLE IF NOT EXISTS thread_busy ("
+    " configuration_id INTEGER NOT NULL REFERENCES configurations(id),"
+    " role TEXT NOT NULL,"
+    " cpu_s REAL NOT NULL,"
+    " dead_s REAL NOT NULL,"
+    " PRIMARY KEY (configuration_id, role));";
 
 /* Version 1 stores lack what version 2 added to metrics; their rows read
 ** back with 0 there. */
@@ -144,7 +150,7 @@ int results_open(results **out, const char *path, sim_error *err)
     }
     if ((version == 1 && sqlite3_exec(r->db, upgrade_1_to_2, NULL, NULL, NULL) != SQLITE_OK) ||
         sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(r->db, "PRAGMA user_version = 2", NULL, NULL, NULL) !=
+        sqlite3_exec(r->db, "PRAGMA user_version = 3", NULL, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_fail(r, err, "cannot create the tables");
@@ -274,6 +280,8 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
         " WHERE" CONFIG_KEY;
     static const char stages[] =
         "SELECT stage, busy_s FROM stage_busy WHERE configuration_id = ?1";
+    static const char threads[] =
+        "SELECT role, cpu_s, dead_s FROM thread_busy WHERE configuration_id = ?1";
     sqlite3_stmt *st;
     sqlite3_int64 id;
     char seed[24];
@@ -321,6 +329,21 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_fail(r, err, "cannot read stage_busy");
+    /* A configuration stored before version 3 has none: 0 here. */
+    if (sqlite3_prepare_v2(r->db, threads, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(r, err, "cannot read thread_busy");
+    sqlite3_bind_int64(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        for (s = 0; s < SIM_ROLE_COUNT; s++)
+            if (name && !strcmp(name, sim_role_name(s))) {
+                res->role_cpu_s[s] = sqlite3_column_double(st, 1);
+                res->role_dead_s[s] = sqlite3_column_double(st, 2);
+            }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(r, err, "cannot read thread_busy");
     return 1;
 }
 
@@ -373,6 +396,9 @@ static int insert_rows(results *r, const experiment_config *c,
     static const char stage[] =
         "INSERT INTO stage_busy (configuration_id, stage, busy_s)"
         " VALUES (?1, ?2, ?3)";
+    static const char thread[] =
+        "INSERT INTO thread_busy (configuration_id, role, cpu_s, dead_s)"
+        " VALUES (?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = NULL;
     sqlite3_int64 id;
     char seed[24];
@@ -424,6 +450,18 @@ static int insert_rows(results *r, const experiment_config *c,
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, model_stage_name(s), -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 3, res->stage_busy_s[s]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto fail;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(r->db, thread, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    for (s = 0; s < SIM_ROLE_COUNT; s++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, sim_role_name(s), -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 3, res->role_cpu_s[s]);
+        sqlite3_bind_double(st, 4, res->role_dead_s[s]);
         if (sqlite3_step(st) != SQLITE_DONE)
             goto fail;
     }

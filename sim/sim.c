@@ -23,6 +23,7 @@
 static const char *workload_names[] = {"double", "increment", "fibonacci"};
 static const char *executor_names[] = {"threads", "htex"};
 static const char *logging_names[] = {"on", "off", "off_all"};
+static const char *role_names[] = {"main", "launch", "workers", "join", "result"};
 
 #define NAMES(a) ((int)(sizeof a / sizeof a[0]))
 
@@ -37,6 +38,7 @@ static int lookup(const char *const *names, int n, const char *name)
 const char *sim_workload_name(int w) { return w >= 0 && w < NAMES(workload_names) ? workload_names[w] : "?"; }
 const char *sim_executor_name(int e) { return e >= 0 && e < NAMES(executor_names) ? executor_names[e] : "?"; }
 const char *sim_logging_name(int l) { return l >= 0 && l < NAMES(logging_names) ? logging_names[l] : "?"; }
+const char *sim_role_name(int r) { return r >= 0 && r < NAMES(role_names) ? role_names[r] : "?"; }
 int sim_workload_lookup(const char *n) { return lookup(workload_names, NAMES(workload_names), n); }
 int sim_executor_lookup(const char *n) { return lookup(executor_names, NAMES(executor_names), n); }
 int sim_logging_lookup(const char *n) { return lookup(logging_names, NAMES(logging_names), n); }
@@ -157,10 +159,19 @@ double sim_collect(sim *s)
 ** for the GIL, the handler lock or a future) first waits for the OS to
 ** wake it: the hand-off's dead time, paid once, with whatever it holds
 ** (the GIL) held, but on no core: waking is latency, not work. */
+/* The role of each pool's threads; HTEX's own processes have none. */
+static const int8_t role_of_pool[POOL_COUNT] = {
+    [POOL_MAIN] = SIM_ROLE_MAIN, [POOL_LAUNCH] = SIM_ROLE_LAUNCH,
+    [POOL_EXECUTE] = SIM_ROLE_WORKERS, [POOL_JOIN] = SIM_ROLE_JOIN,
+    [POOL_RESULT] = SIM_ROLE_RESULT, [POOL_INTERCHANGE] = -1, [POOL_MANAGER] = -1,
+    [POOL_WORKER] = -1,
+};
+
 static void burst(sim *s, int32_t th, double work, int phase)
 {
     thread *t = &s->threads[th];
     double dead = 0;
+    int role = role_of_pool[t->pool];
 
     if (t->woken) {
         dead += s->handoff;
@@ -170,6 +181,10 @@ static void burst(sim *s, int32_t th, double work, int phase)
     if (phase == PHASE_CPU) {
         dead += t->dead;
         t->dead = 0;
+    }
+    if (role >= 0) {
+        s->res->role_cpu_s[role] += work;
+        s->res->role_dead_s[role] += dead;
     }
     if (dead <= 0) {
         t->phase = (uint8_t)phase;
@@ -340,6 +355,8 @@ static void lock_release(sim *s, int32_t th)
     if (next >= 0) {
         s->threads[next].phase = PHASE_LOCK_WAKE;
         s->res->wakeups += p->is_submit;
+        if (role_of_pool[s->threads[next].pool] >= 0)
+            s->res->role_dead_s[role_of_pool[s->threads[next].pool]] += s->handoff;
         heap_push(&s->delays, s->now + s->handoff, ++s->seq, 0, (uint32_t)next);
     }
 }

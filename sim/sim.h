@@ -14,6 +14,17 @@
 
 enum sim_workload { WORKLOAD_DOUBLE, WORKLOAD_INCREMENT, WORKLOAD_FIBONACCI };
 enum sim_executor { EXECUTOR_THREADS, EXECUTOR_HTEX };
+/* The submitting process's threads by what they do, as the capture
+** harness groups their measured CPU (runs.csv thread_cpu_<role>_s). */
+enum sim_role {
+    SIM_ROLE_MAIN,     /* the user's program */
+    SIM_ROLE_LAUNCH,   /* Parsl's Task-Launch thread */
+    SIM_ROLE_WORKERS,  /* ThreadPoolExecutor workers */
+    SIM_ROLE_JOIN,     /* the internal join-app pool */
+    SIM_ROLE_RESULT,   /* HTEX's result thread */
+    SIM_ROLE_COUNT
+};
+
 enum sim_logging {
     LOGGING_ON,      /* Parsl's default: DEBUG file logging everywhere */
     LOGGING_OFF,     /* initialize_logging=False: submit side silent, HTEX workers still log */
@@ -41,6 +52,9 @@ typedef struct sim_result {
     double latency_p50_s;
     double latency_p99_s;
     double stage_busy_s[STAGE_COUNT]; /* CPU seconds spent in each stage, logging excluded */
+    double role_cpu_s[SIM_ROLE_COUNT];  /* the submitting process's threads by role: their
+                                        ** bursts (stages, records, log I/O), seconds */
+    double role_dead_s[SIM_ROLE_COUNT]; /* and their wake-ups' and records' hand-offs' dead time */
     double logging_busy_s;    /* CPU seconds in logging calls, all processes */
     double gil_busy_s;        /* seconds the submitting process's GIL was held */
     double handler_busy_s;    /* seconds the submit side's log handler lock was held */
@@ -71,6 +85,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err);
 const char *sim_workload_name(int workload);
 const char *sim_executor_name(int executor);
 const char *sim_logging_name(int logging);
+const char *sim_role_name(int role);     /* "main", "launch", "workers", "join", "result" */
 int sim_workload_lookup(const char *name);
 int sim_executor_lookup(const char *name);
 int sim_logging_lookup(const char *name);

@@ -85,6 +85,10 @@ static void fake_result(sim_result *r, const experiment_config *c, int k)
     r->record_handoffs = 1234.5 / 7 + k;
     r->gc_full_collections = 3 + k;
     r->gc_busy_s = 0.25 / 3 + k;
+    for (s = 0; s < SIM_ROLE_COUNT; s++) {
+        r->role_cpu_s[s] = (s + 1) * 1e-3 / 7 + k;
+        r->role_dead_s[s] = (s + 2) * 1e-3 / 13 + k;
+    }
 }
 
 static experiment *single(int reps, uint64_t seed)
@@ -124,13 +128,15 @@ START_TEST(test_store_find_exact)
     ck_assert_int_eq(query("SELECT events FROM metrics"), 123456789L);
     ck_assert_int_eq(query("SELECT count(*) FROM stage_busy"), STAGE_COUNT);
     ck_assert_int_eq(query("SELECT gc_full_collections FROM metrics"), 3);
-    ck_assert_int_eq(query("PRAGMA user_version"), 2);
+    ck_assert_int_eq(query("SELECT count(*) FROM thread_busy"), SIM_ROLE_COUNT);
+    ck_assert_int_eq(query("PRAGMA user_version"), 3);
     experiment_free(e);
 }
 END_TEST
 
-/* A version 1 store (no wakeups or collections in metrics) is upgraded
-** when opened: its rows read back with 0 there, new ones are whole. */
+/* A version 1 store (no wakeups or collections in metrics, no
+** thread_busy) is upgraded when opened: its rows read back with 0 there,
+** new ones are whole. */
 START_TEST(test_upgrade_from_version_1)
 {
     experiment *e = single(2, 5);
@@ -154,7 +160,7 @@ START_TEST(test_upgrade_from_version_1)
     ck_assert_int_eq(results_find(r, &e->configs[0], &out, &err), 1);
     ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
     results_close(r);
-    ck_assert_int_eq(query("PRAGMA user_version"), 2);
+    ck_assert_int_eq(query("PRAGMA user_version"), 3);
     ck_assert_int_eq(query("SELECT wakeups FROM metrics"), 4322);
     experiment_free(e);
 }

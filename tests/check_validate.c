@@ -474,6 +474,57 @@ START_TEST(test_blocked_ratio)
 }
 END_TEST
 
+/* Each row carries its runs' median thread CPU a task by role (-1 where
+** no run measured it) and, once simulated, the simulator's bursts and dead
+** time a task by role, which add up to what its threads did. */
+START_TEST(test_thread_cpu)
+{
+    static const char csv[] =
+        "run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,"
+        "role,profile,monitoring,status,makespan_s,thread_cpu_main_s,thread_cpu_launch_s,"
+        "thread_cpu_workers_s,thread_cpu_join_s,thread_cpu_result_s\n"
+        "a0,double,100,100,threads,4,4,on,0,calibration,0,0,ok,0.08,0.030,0.020,0.010,0,\n"
+        "a1,double,100,100,threads,4,4,on,1,calibration,0,0,ok,0.09,0.040,0.024,0.012,0,\n"
+        "a2,double,100,100,threads,4,4,on,2,calibration,0,0,ok,0.07,0.035,0.022,0.011,0,\n";
+    bundle b;
+    validate_set *v;
+    model m;
+    sim_error err;
+    double cpu = 0, dead = 0;
+
+    load(&b, csv);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
+    ck_assert_int_eq(v->nrows, 1);
+    ck_assert_double_eq_tol(v->rows[0].measured_thread_cpu[SIM_ROLE_MAIN], 0.035 / 100, TOL);
+    ck_assert_double_eq_tol(v->rows[0].measured_thread_cpu[SIM_ROLE_LAUNCH], 0.022 / 100, TOL);
+    ck_assert_double_eq_tol(v->rows[0].measured_thread_cpu[SIM_ROLE_WORKERS], 0.011 / 100, TOL);
+    ck_assert_double_eq_tol(v->rows[0].measured_thread_cpu[SIM_ROLE_JOIN], 0, TOL);
+    ck_assert_double_eq(v->rows[0].measured_thread_cpu[SIM_ROLE_RESULT], -1);  /* empty cells */
+    test_model(&m, 0);
+    ck_assert_int_eq(validate_simulate(v, &m, 1, 1, &err), 0);
+    for (int role = 0; role < SIM_ROLE_COUNT; role++) {
+        cpu += v->rows[0].predicted_thread_cpu[role];
+        dead += v->rows[0].predicted_thread_dead[role];
+    }
+    ck_assert(v->rows[0].predicted_thread_cpu[SIM_ROLE_MAIN] > 0);
+    ck_assert(v->rows[0].predicted_thread_cpu[SIM_ROLE_LAUNCH] > 0);
+    ck_assert(v->rows[0].predicted_thread_cpu[SIM_ROLE_WORKERS] > 0);
+    ck_assert_double_eq(v->rows[0].predicted_thread_cpu[SIM_ROLE_RESULT], 0);
+    /* the simulated threads' bursts are the run's CPU: every stage's
+    ** cost and its records' */
+    {
+        const sim_result *res = &v->results[0];
+        double stages = 0;
+        for (int i = 0; i < STAGE_COUNT; i++)
+            stages += res->stage_busy_s[i];
+        ck_assert_double_eq_tol(cpu * res->tasks, stages + res->logging_busy_s + res->gc_busy_s, 1e-9);
+    }
+    ck_assert(dead >= 0);
+    validate_free(v);
+    unload(&b);
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -486,6 +537,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_what_if_pairs);
     tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_blocked_ratio);
+    tcase_add_test(tc, test_thread_cpu);
     tcase_add_test(tc, test_check_targets);
     tcase_add_test(tc, test_nothing_to_validate);
     suite_add_tcase(s, tc);

@@ -114,6 +114,8 @@ for w in double:100 increment:101 fibonacci:8; do
 done
 [ "$(wc -l <"$TMP/six.json")" -eq 6 ] && ok || bad "six single runs gave $(wc -l <"$TMP/six.json") lines"
 json_makespans_positive "$TMP/six.json" && ok || bad "a single run's makespan_s is not > 0"
+[ "$(json_count "$TMP/six.json" '.thread_cpu_s.main > 0 and .thread_cpu_s.launch > 0 and .thread_dead_s.main >= 0')" -eq 6 ] && ok || bad "single runs: thread CPU by role"
+[ "$(json_count "$TMP/six.json" '.executor == "htex" and .thread_cpu_s.result > 0 and .thread_cpu_s.workers == 0')" -eq 3 ] && ok || bad "single runs: HTEX's result thread, no pool workers"
 
 # --- determinism -------------------------------------------------------------
 for f in json csv table; do
@@ -213,6 +215,7 @@ run 0 "validate as JSON, stored" "$SIM" validate --format json --replications 2 
 [ "$(json_count "$TMP/out" '.what_if == "logging" and .measured_speedup == 4')" -eq 1 ] && ok || bad "validate JSON: the what-if pair"
 [ "$(json_count "$TMP/out" '.what_if == "logging" and .measured_speedup_low <= .measured_speedup and .measured_speedup <= .measured_speedup_high')" -eq 1 ] && ok || bad "validate JSON: the measured speedup's interval holds it"
 [ "$(json_count "$TMP/out" 'has("rel_error") and .measured_switches == null and .predicted_switches >= 0')" -eq 6 ] && ok || bad "validate JSON: switches (none counted in this bundle)"
+[ "$(json_count "$TMP/out" 'has("rel_error") and .measured_thread_cpu_s.main == null and .predicted_thread_cpu_s.main > 0 and .predicted_thread_dead_s.launch >= 0')" -eq 6 ] && ok || bad "validate JSON: thread CPU by role (none measured in this bundle)"
 [ "$(json_count "$TMP/out" '.summary == "overall"')" -eq 2 ] && ok || bad "validate JSON: overall summaries for both sets"
 [ "$(json_count "$TMP/out" '.summary == "targets" and .met == false')" -eq 1 ] && ok || bad "validate JSON: targets summary"
 if command -v sqlite3 >/dev/null 2>&1; then
