@@ -9,6 +9,8 @@
 */
 #include "group.h"
 
+#include "../sim/sim.h"
+
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -122,16 +124,33 @@ int group_times(const bundle *bundles, int nb, int roles, const run_group *g, do
     return t;
 }
 
-void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group *g,
-                      double *scratch, double cpu[THREAD_ROLE_COUNT])
+_Static_assert((int)SIM_ROLE_SUBMIT_COUNT == (int)THREAD_ROLE_COUNT,
+               "the submitting process's roles are the capture harness's, in its order");
+
+/* A run's measured CPU for role (enum sim_role), -1 if none. */
+static double role_cpu(const bundle_run *r, int role)
 {
-    for (int role = 0; role < THREAD_ROLE_COUNT; role++) {
+    switch (role) {
+    case SIM_ROLE_INTERCHANGE:
+        return r->cpu_interchange_s;
+    case SIM_ROLE_MANAGER:
+        return r->cpu_manager_s;
+    case SIM_ROLE_HTEX_WORKERS:
+        return r->cpu_workers_s;
+    }
+    return r->thread_cpu_s[role];
+}
+
+void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group *g,
+                      double *scratch, double *cpu)
+{
+    for (int role = 0; role < SIM_ROLE_COUNT; role++) {
         int t = 0;
         for (int k = 0; k < nb; k++)
             for (int i = 0; i < bundles[k].nruns; i++) {
                 const bundle_run *r = &bundles[k].runs[i];
-                if (taken(r, roles) && same(g, r) && r->thread_cpu_s[role] >= 0 && r->tasks > 0)
-                    scratch[t++] = r->thread_cpu_s[role] / r->tasks;
+                if (taken(r, roles) && same(g, r) && role_cpu(r, role) >= 0 && r->tasks > 0)
+                    scratch[t++] = role_cpu(r, role) / r->tasks;
             }
         cpu[role] = t > 0 ? group_median(scratch, t) : -1;
     }

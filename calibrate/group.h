@@ -60,11 +60,13 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
 int group_times(const bundle *bundles, int nb, int roles, const run_group *g, double *times);
 
 /* The median over g's repetitions (as group_times takes them) of each
-** submitting-process thread role's CPU per task (runs.csv
-** thread_cpu_<role>_s, enum thread_role order) into cpu; -1 for a role no
-** repetition measured. scratch has room for every run of the bundles. */
+** role's CPU per task (enum sim_role: the submitting process's threads
+** from runs.csv thread_cpu_<role>_s, then HTEX's interchange, manager and
+** workers from cpu_interchange_s, cpu_manager_s, cpu_workers_s) into cpu;
+** -1 for a role no repetition measured. scratch has room for every run of
+** the bundles. */
 void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group *g,
-                      double *scratch, double cpu[THREAD_ROLE_COUNT]);
+                      double *scratch, double *cpu);
 
 /* A ratio of medians measured in several captures (blocks): a[] holds
 ** each capture's repetitions one after the other, a_n[k] of them for

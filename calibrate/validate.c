@@ -414,32 +414,34 @@ static void print_targets(const validate_set *v, FILE *out)
     fprintf(out, "  %s%s\n", met ? "all targets met" : "MISSED: ", met ? "" : reason);
 }
 
-/* Where each configuration's time goes in the submitting process, for
-** those whose runs measured their threads: measured CPU a task by role
-** against the simulator's bursts plus dead time (a wake-up, a record's
-** hand-off: CPU in real runs, about 20 us a switch; docs/design.md). */
-static void print_threads(const validate_set *v, FILE *out)
+/* One table of where each configuration's time goes, roles [first, last)
+** of enum sim_role, for the configurations whose runs measured them:
+** measured CPU a task against the simulator's bursts plus dead time (a
+** wake-up, a record's hand-off: CPU in real runs, about 20 us a switch;
+** docs/design.md). */
+static void print_roles(const validate_set *v, int first, int last, const char *title,
+                        FILE *out)
 {
     int header = 0;
 
     for (int i = 0; i < v->nrows; i++) {
         const validate_row *r = &v->rows[i];
         int any = 0;
-        for (int role = 0; role < SIM_ROLE_COUNT; role++)
+        for (int role = first; role < last; role++)
             any |= r->measured_thread_cpu[role] > 0;
         if (!any)
             continue;
         if (!header++) {
-            fprintf(out, "\nthreads of the submitting process, us a task: measured CPU / "
-                         "predicted CPU + dead time\n%-9s %6s %-8s %7s %-7s", "workload",
-                    "size", "executor", "workers", "logging");
-            for (int role = 0; role < SIM_ROLE_COUNT; role++)
+            fprintf(out, "\n%s, us a task: measured CPU / predicted CPU + dead time\n"
+                         "%-9s %6s %-8s %7s %-7s", title, "workload", "size", "executor",
+                    "workers", "logging");
+            for (int role = first; role < last; role++)
                 fprintf(out, " %17s", sim_role_name(role));
             fputc('\n', out);
         }
         fprintf(out, "%-9s %6ld %-8s %7d %-7s", sim_workload_name(r->g.workload), r->g.size,
                 sim_executor_name(r->g.executor), r->g.workers, sim_logging_name(r->g.logging));
-        for (int role = 0; role < SIM_ROLE_COUNT; role++) {
+        for (int role = first; role < last; role++) {
             char cell[32];
             double predicted = r->predicted_thread_cpu[role] + r->predicted_thread_dead[role];
             if (r->measured_thread_cpu[role] > 0 || predicted > 0)
@@ -539,7 +541,9 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
                     p->predicted, 100 * p->error);
         }
     }
-    print_threads(v, out);
+    print_roles(v, 0, SIM_ROLE_SUBMIT_COUNT, "threads of the submitting process", out);
+    print_roles(v, SIM_ROLE_SUBMIT_COUNT, SIM_ROLE_COUNT, "HTEX's processes (workers together)",
+                out);
     print_targets(v, out);
 }
 

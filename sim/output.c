@@ -88,23 +88,45 @@ void output_progress(output *o, long k, long n, const experiment_config *c)
 
 static void table_header(output *o)
 {
-    fprintf(o->out, "%-9s %8s %9s %-8s %-16s %-7s %12s %11s %11s %11s\n",
+    fprintf(o->out, "%-9s %8s %9s %-8s %-16s %-7s %12s %11s %11s %11s  %s\n",
             "workload", "size", "tasks", "executor", "workers(started)",
-            "logging", "makespan_s", "tasks/s", "p50_s", "p99_s");
+            "logging", "makespan_s", "tasks/s", "p50_s", "p99_s", "busiest thread");
+}
+
+/* The role whose threads spent the most time (bursts and dead time),
+** HTEX's workers counted a process at a time, and its share of the
+** makespan: the one the others wait for. "-" when the run has no time. */
+static void busiest_thread(const sim_result *r, char *out, size_t size)
+{
+    double time[SIM_ROLE_COUNT];
+    int best = 0;
+
+    for (int role = 0; role < SIM_ROLE_COUNT; role++) {
+        time[role] = r->role_cpu_s[role] + r->role_dead_s[role];
+        if (role == SIM_ROLE_HTEX_WORKERS && r->workers_started > 0)
+            time[role] /= r->workers_started;
+        if (time[role] > time[best])
+            best = role;
+    }
+    if (r->makespan_s > 0 && time[best] > 0)
+        snprintf(out, size, "%s %.0f%%", sim_role_name(best), 100 * time[best] / r->makespan_s);
+    else
+        snprintf(out, size, "-");
 }
 
 static void table_row(output *o, const experiment_config *c,
                       const sim_result *r)
 {
-    char workers[32];
+    char workers[32], busiest[32];
 
     snprintf(workers, sizeof workers, "%d(%d)", c->workers,
              r->workers_started);
+    busiest_thread(r, busiest, sizeof busiest);
     fprintf(o->out, "%-9s %8ld %9ld %-8s %-16s %-7s %12.6f %11.1f %11.4g "
-            "%11.4g\n", sim_workload_name(c->workload), c->size, r->tasks,
+            "%11.4g  %s\n", sim_workload_name(c->workload), c->size, r->tasks,
             sim_executor_name(c->executor), workers,
             sim_logging_name(c->logging), r->makespan_s, r->throughput_tps,
-            r->latency_p50_s, r->latency_p99_s);
+            r->latency_p50_s, r->latency_p99_s, busiest);
 }
 
 /* Print v in the shortest %g form that reads back as exactly v. */

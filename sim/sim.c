@@ -23,7 +23,8 @@
 static const char *workload_names[] = {"double", "increment", "fibonacci"};
 static const char *executor_names[] = {"threads", "htex"};
 static const char *logging_names[] = {"on", "off", "off_all"};
-static const char *role_names[] = {"main", "launch", "workers", "join", "result"};
+static const char *role_names[] = {"main", "launch", "workers", "join", "result",
+                                   "interchange", "manager", "htex_workers"};
 
 #define NAMES(a) ((int)(sizeof a / sizeof a[0]))
 
@@ -159,12 +160,12 @@ double sim_collect(sim *s)
 ** for the GIL, the handler lock or a future) first waits for the OS to
 ** wake it: the hand-off's dead time, paid once, with whatever it holds
 ** (the GIL) held, but on no core: waking is latency, not work. */
-/* The role of each pool's threads; HTEX's own processes have none. */
+/* The role of each pool's threads. */
 static const int8_t role_of_pool[POOL_COUNT] = {
     [POOL_MAIN] = SIM_ROLE_MAIN, [POOL_LAUNCH] = SIM_ROLE_LAUNCH,
     [POOL_EXECUTE] = SIM_ROLE_WORKERS, [POOL_JOIN] = SIM_ROLE_JOIN,
-    [POOL_RESULT] = SIM_ROLE_RESULT, [POOL_INTERCHANGE] = -1, [POOL_MANAGER] = -1,
-    [POOL_WORKER] = -1,
+    [POOL_RESULT] = SIM_ROLE_RESULT, [POOL_INTERCHANGE] = SIM_ROLE_INTERCHANGE,
+    [POOL_MANAGER] = SIM_ROLE_MANAGER, [POOL_WORKER] = SIM_ROLE_HTEX_WORKERS,
 };
 
 static void burst(sim *s, int32_t th, double work, int phase)
@@ -182,10 +183,8 @@ static void burst(sim *s, int32_t th, double work, int phase)
         dead += t->dead;
         t->dead = 0;
     }
-    if (role >= 0) {
-        s->res->role_cpu_s[role] += work;
-        s->res->role_dead_s[role] += dead;
-    }
+    s->res->role_cpu_s[role] += work;
+    s->res->role_dead_s[role] += dead;
     if (dead <= 0) {
         t->phase = (uint8_t)phase;
         cpu_start(&s->cpu, s->now, work, ++s->seq, (uint32_t)th);
@@ -355,8 +354,7 @@ static void lock_release(sim *s, int32_t th)
     if (next >= 0) {
         s->threads[next].phase = PHASE_LOCK_WAKE;
         s->res->wakeups += p->is_submit;
-        if (role_of_pool[s->threads[next].pool] >= 0)
-            s->res->role_dead_s[role_of_pool[s->threads[next].pool]] += s->handoff;
+        s->res->role_dead_s[role_of_pool[s->threads[next].pool]] += s->handoff;
         heap_push(&s->delays, s->now + s->handoff, ++s->seq, 0, (uint32_t)next);
     }
 }

@@ -15,13 +15,19 @@
 enum sim_workload { WORKLOAD_DOUBLE, WORKLOAD_INCREMENT, WORKLOAD_FIBONACCI };
 enum sim_executor { EXECUTOR_THREADS, EXECUTOR_HTEX };
 /* The submitting process's threads by what they do, as the capture
-** harness groups their measured CPU (runs.csv thread_cpu_<role>_s). */
+** harness groups their measured CPU (runs.csv thread_cpu_<role>_s), then
+** HTEX's own processes (runs.csv cpu_interchange_s, cpu_manager_s,
+** cpu_workers_s). */
 enum sim_role {
-    SIM_ROLE_MAIN,     /* the user's program */
-    SIM_ROLE_LAUNCH,   /* Parsl's Task-Launch thread */
-    SIM_ROLE_WORKERS,  /* ThreadPoolExecutor workers */
-    SIM_ROLE_JOIN,     /* the internal join-app pool */
-    SIM_ROLE_RESULT,   /* HTEX's result thread */
+    SIM_ROLE_MAIN,         /* the user's program */
+    SIM_ROLE_LAUNCH,       /* Parsl's Task-Launch thread */
+    SIM_ROLE_WORKERS,      /* ThreadPoolExecutor workers */
+    SIM_ROLE_JOIN,         /* the internal join-app pool */
+    SIM_ROLE_RESULT,       /* HTEX's result thread */
+    SIM_ROLE_SUBMIT_COUNT, /* the roles above are the submitting process's */
+    SIM_ROLE_INTERCHANGE = SIM_ROLE_SUBMIT_COUNT,
+    SIM_ROLE_MANAGER,
+    SIM_ROLE_HTEX_WORKERS, /* HTEX's worker processes, together */
     SIM_ROLE_COUNT
 };
 
@@ -52,7 +58,7 @@ typedef struct sim_result {
     double latency_p50_s;
     double latency_p99_s;
     double stage_busy_s[STAGE_COUNT]; /* CPU seconds spent in each stage, logging excluded */
-    double role_cpu_s[SIM_ROLE_COUNT];  /* the submitting process's threads by role: their
+    double role_cpu_s[SIM_ROLE_COUNT];  /* the threads by role (enum sim_role): their
                                         ** bursts (stages, records, log I/O), seconds */
     double role_dead_s[SIM_ROLE_COUNT]; /* and their wake-ups' and records' hand-offs' dead time */
     double logging_busy_s;    /* CPU seconds in logging calls, all processes */
@@ -85,7 +91,8 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err);
 const char *sim_workload_name(int workload);
 const char *sim_executor_name(int executor);
 const char *sim_logging_name(int logging);
-const char *sim_role_name(int role);     /* "main", "launch", "workers", "join", "result" */
+const char *sim_role_name(int role);     /* "main", "launch", "workers", "join", "result",
+                                        ** "interchange", "manager", "htex_workers" */
 int sim_workload_lookup(const char *name);
 int sim_executor_lookup(const char *name);
 int sim_logging_lookup(const char *name);
