@@ -116,6 +116,11 @@ done
 json_makespans_positive "$TMP/six.json" && ok || bad "a single run's makespan_s is not > 0"
 [ "$(json_count "$TMP/six.json" '.thread_cpu_s.main > 0 and .thread_cpu_s.launch > 0 and .thread_dead_s.main >= 0')" -eq 6 ] && ok || bad "single runs: thread CPU by role"
 [ "$(json_count "$TMP/six.json" '.executor == "htex" and .thread_cpu_s.result > 0 and .thread_cpu_s.workers == 0')" -eq 3 ] && ok || bad "single runs: HTEX's result thread, no pool workers"
+[ "$(json_count "$TMP/six.json" '.executor == "htex" and .thread_cpu_s.interchange > 0 and .thread_cpu_s.manager > 0 and .thread_cpu_s.htex_workers > 0')" -eq 3 ] && ok || bad "single runs: HTEX's processes by role"
+[ "$(json_count "$TMP/six.json" '.executor == "threads" and .thread_cpu_s.interchange == 0')" -eq 3 ] && ok || bad "single runs: no HTEX process on the thread pool"
+run 0 "the table names the busiest thread" "$SIM" run --workload double --size 1000 --executor threads --workers 4 --no-db
+contains "$TMP/out" "busiest thread" "table header: busiest thread"
+contains "$TMP/out" " main " "double on threads: the main thread is the busiest"
 
 # --- determinism -------------------------------------------------------------
 for f in json csv table; do
