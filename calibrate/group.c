@@ -173,7 +173,8 @@ static double blocked(const double *a, const int *a_n, const double *b, const in
     for (int k = 0; k < blocks; k++) {
         if (a_n[k] > 0 && b_n[k] > 0) {
             double w = 1 / (1.0 / a_n[k] + 1.0 / b_n[k]);
-            sum += w * log(med(a, a_n[k], arg) / med(b, b_n[k], arg));
+            double on = med(a, a_n[k], arg);   /* before b's: the draws' order is fixed */
+            sum += w * log(on / med(b, b_n[k], arg));
             weights += w;
         }
         a += a_n[k];
@@ -214,8 +215,12 @@ int group_blocked_interval(const double *a, const int *a_n, const double *b, con
     resampler r;
     double *ratio = malloc(sizeof *ratio * (size_t)resamples);
 
-    for (int k = 0; k < blocks; k++)
-        most = a_n[k] > most ? a_n[k] : b_n[k] > most ? b_n[k] : most;
+    for (int k = 0; k < blocks; k++) {
+        if (a_n[k] > most)
+            most = a_n[k];
+        if (b_n[k] > most)
+            most = b_n[k];
+    }
     r.rng = gsl_rng_alloc(gsl_rng_taus2);
     r.scratch = malloc(sizeof *r.scratch * (size_t)most);
     if (r.rng == NULL || r.scratch == NULL || ratio == NULL) {

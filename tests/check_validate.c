@@ -471,6 +471,15 @@ START_TEST(test_blocked_ratio)
         int none_n[] = {0, 0, 0};
         ck_assert(isnan(group_blocked_ratio(on, on_n, off, none_n, 3)));
     }
+    /* more repetitions on one side than the other (the scratch is sized by both) */
+    {
+        double a[] = {4, 5}, b[] = {1, 1, 2, 2, 2, 2, 3};
+        int a_n[] = {2}, b_n[] = {7};
+        ck_assert_int_eq(group_blocked_interval(a, a_n, b, b_n, 1, 0.9, 500, 2, &low, &high), 0);
+        ck_assert(low <= 4.5 / 2 && high >= 4.5 / 2);
+        ck_assert_int_eq(group_blocked_interval(b, b_n, a, a_n, 1, 0.9, 500, 2, &low, &high), 0);
+        ck_assert(low > 0 && high < 1);
+    }
 }
 END_TEST
 
