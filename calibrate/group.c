@@ -244,26 +244,6 @@ int group_blocked_interval(const double *a, const int *a_n, const double *b, con
 int group_ratio_interval(const double *a, int na, const double *b, int nb, double level,
                          int resamples, unsigned long seed, double *low, double *high)
 {
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
-    double *ratio = malloc(sizeof *ratio * (size_t)resamples);
-    double *scratch = malloc(sizeof *scratch * (size_t)(na > nb ? na : nb));
-
-    if (rng == NULL || ratio == NULL || scratch == NULL) {
-        gsl_rng_free(rng);
-        free(ratio);
-        free(scratch);
-        return SIM_ENOMEM;
-    }
-    gsl_rng_set(rng, seed);
-    for (int i = 0; i < resamples; i++) {
-        double on = resampled_median(a, na, rng, scratch);
-        ratio[i] = on / resampled_median(b, nb, rng, scratch);
-    }
-    gsl_sort(ratio, 1, (size_t)resamples);
-    *low = gsl_stats_quantile_from_sorted_data(ratio, 1, (size_t)resamples, (1 - level) / 2);
-    *high = gsl_stats_quantile_from_sorted_data(ratio, 1, (size_t)resamples, (1 + level) / 2);
-    gsl_rng_free(rng);
-    free(ratio);
-    free(scratch);
-    return 0;
+    /* One capture: its ratio is the blocked one's. */
+    return group_blocked_interval(a, &na, b, &nb, 1, level, resamples, seed, low, high);
 }
