@@ -240,10 +240,3 @@ int group_blocked_interval(const double *a, const int *a_n, const double *b, con
     free(ratio);
     return 0;
 }
-
-int group_ratio_interval(const double *a, int na, const double *b, int nb, double level,
-                         int resamples, unsigned long seed, double *low, double *high)
-{
-    /* One capture: its ratio is the blocked one's. */
-    return group_blocked_interval(a, &na, b, &nb, 1, level, resamples, seed, low, high);
-}

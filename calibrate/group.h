@@ -81,15 +81,11 @@ double group_blocked_ratio(const double *a, const int *a_n, const double *b, con
                            int blocks);
 
 /* The percentile bootstrap interval at level (0.90: from the 5th to the
-** 95th percentile) of the ratio of medians a / b, the repetitions of each
-** side resampled with replacement, resamples times, from GSL's taus2
-** seeded with seed: the same inputs give the same interval. Returns 0,
+** 95th percentile) of group_blocked_ratio, each capture's repetitions
+** resampled with replacement within the capture, resamples times, from
+** GSL's taus2 seeded with seed: the same inputs give the same interval.
+** With one capture it is the interval of its ratio of medians. Returns 0,
 ** or SIM_ENOMEM. */
-int group_ratio_interval(const double *a, int na, const double *b, int nb, double level,
-                         int resamples, unsigned long seed, double *low, double *high);
-
-/* The same interval for group_blocked_ratio: each capture's repetitions
-** resampled within the capture. Returns 0, or SIM_ENOMEM. */
 int group_blocked_interval(const double *a, const int *a_n, const double *b, const int *b_n,
                            int blocks, double level, int resamples, unsigned long seed,
                            double *low, double *high);

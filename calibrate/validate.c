@@ -204,26 +204,20 @@ static int find_pairs(validate_set *v)
                 on->g.workload != off->g.workload || on->g.size != off->g.size ||
                 on->g.executor != off->g.executor || on->g.workers != off->g.workers)
                 continue;
-            if (v->blocks > 1) {
-                /* Pooled: each capture's speedup, where a slow or fast spell
-                ** of the shared machine scales both sides and cancels. */
-                p->measured = group_blocked_ratio(on->times, on->block_runs, off->times,
-                                                  off->block_runs, v->blocks);
-                if (isnan(p->measured))
-                    break;   /* no capture measured both */
-                if (group_blocked_interval(on->times, on->block_runs, off->times,
-                                           off->block_runs, v->blocks, VALIDATE_LEVEL,
-                                           VALIDATE_RESAMPLES, (unsigned long)v->npairs + 1,
-                                           &p->measured_low, &p->measured_high) != 0)
-                    return SIM_ENOMEM;
-            } else {
-                p->measured = on->g.median_s / off->g.median_s;
-                if (group_ratio_interval(on->times, on->g.runs, off->times, off->g.runs,
-                                         VALIDATE_LEVEL, VALIDATE_RESAMPLES,
-                                         (unsigned long)v->npairs + 1, &p->measured_low,
-                                         &p->measured_high) != 0)
-                    return SIM_ENOMEM;
-            }
+            /* Pooled, each capture's speedup, where a slow or fast spell of
+            ** the shared machine scales both sides and cancels; one
+            ** capture's is its ratio of medians, exactly. */
+            p->measured = v->blocks > 1 ?
+                group_blocked_ratio(on->times, on->block_runs, off->times, off->block_runs,
+                                    v->blocks) :
+                on->g.median_s / off->g.median_s;
+            if (isnan(p->measured))
+                break;   /* no capture measured both */
+            if (group_blocked_interval(on->times, on->block_runs, off->times, off->block_runs,
+                                       v->blocks, VALIDATE_LEVEL, VALIDATE_RESAMPLES,
+                                       (unsigned long)v->npairs + 1, &p->measured_low,
+                                       &p->measured_high) != 0)
+                return SIM_ENOMEM;
             p->on = j;
             p->off = i;
             p->predicted = on->predicted_s / off->predicted_s;

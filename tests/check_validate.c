@@ -353,24 +353,25 @@ END_TEST
 START_TEST(test_ratio_interval)
 {
     double a[40], b[40], low, high, low2, high2, few_low, few_high;
+    int n5 = 5, n7 = 7, n40 = 40;
 
     for (int i = 0; i < 40; i++) {
         a[i] = 6.0;
         b[i] = 2.0;
     }
-    ck_assert_int_eq(group_ratio_interval(a, 5, b, 7, 0.9, 500, 1, &low, &high), 0);
+    ck_assert_int_eq(group_blocked_interval(a, &n5, b, &n7, 1, 0.9, 500, 1, &low, &high), 0);
     ck_assert_double_eq_tol(low, 3.0, TOL);
     ck_assert_double_eq_tol(high, 3.0, TOL);
     for (int i = 0; i < 40; i++) {
         a[i] = 5.0 + (i % 5);        /* 5..9, median 7 */
         b[i] = 1.0 + 0.25 * (i % 5); /* 1..2, median 1.5 */
     }
-    ck_assert_int_eq(group_ratio_interval(a, 40, b, 40, 0.9, 2000, 3, &low, &high), 0);
-    ck_assert_int_eq(group_ratio_interval(a, 40, b, 40, 0.9, 2000, 3, &low2, &high2), 0);
+    ck_assert_int_eq(group_blocked_interval(a, &n40, b, &n40, 1, 0.9, 2000, 3, &low, &high), 0);
+    ck_assert_int_eq(group_blocked_interval(a, &n40, b, &n40, 1, 0.9, 2000, 3, &low2, &high2), 0);
     ck_assert_double_eq(low, low2);
     ck_assert_double_eq(high, high2);
     ck_assert(low < 7.0 / 1.5 && high > 7.0 / 1.5);
-    ck_assert_int_eq(group_ratio_interval(a, 5, b, 5, 0.9, 2000, 3, &few_low, &few_high), 0);
+    ck_assert_int_eq(group_blocked_interval(a, &n5, b, &n5, 1, 0.9, 2000, 3, &few_low, &few_high), 0);
     ck_assert(few_high - few_low > high - low);
 }
 END_TEST
