@@ -375,7 +375,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     json_error_t je;
     json_t *root, *benches;
 
-    b->log_enabled_s = b->log_disabled_s = b->handoff_roundtrip_s = -1;
+    b->log_enabled_s = b->log_disabled_s = b->log_dropped_s = b->handoff_roundtrip_s = -1;
     b->thread_start_s = b->future_done_s = b->future_result_s = b->pool_submit_s = -1;
     if (!exists(path))
         return 0;
@@ -385,6 +385,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     benches = json_object_get(root, "benchmarks");
     b->log_enabled_s = number_at(benches, "log_record_enabled", "median_s");
     b->log_disabled_s = number_at(benches, "log_record_disabled", "median_s");
+    b->log_dropped_s = number_at(benches, "log_record_dropped", "median_s");
     b->handoff_roundtrip_s = number_at(benches, "thread_handoff_roundtrip", "median_s");
     b->thread_start_s = number_at(benches, "thread_start", "median_s");
     b->pool_submit_s = number_at(benches, "pool_submit", "median_s");

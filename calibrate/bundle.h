@@ -83,6 +83,8 @@ typedef struct bundle {
     int has_gc;              /* 1 when the bundle has gc.csv (harnesses since 2026-12) */
     double log_enabled_s;    /* micro: one enabled Parsl log record, median; -1 if absent */
     double log_disabled_s;   /* micro: one disabled logging call, median; -1 if absent */
+    double log_dropped_s;    /* micro: a DEBUG record built, then dropped by an INFO handler
+                             ** (set_file_logger's way on HTEX's worker side); -1 if absent */
     double handoff_roundtrip_s; /* micro: queue put/get to another thread and back; -1 if absent */
     double thread_start_s;   /* micro: threading.Thread start, until it runs; -1 if absent */
     double pool_submit_s;    /* micro: ThreadPoolExecutor.submit, under concurrent.futures' lock; -1 if absent */

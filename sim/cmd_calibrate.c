@@ -155,6 +155,8 @@ static int store_bundle(tracestore *ts, const bundle *b, sim_error *err)
         rc = tracestore_micro_add(ts, b->name, "log_record_enabled", b->log_enabled_s, 0, 1, err);
     if (rc == 0 && b->log_disabled_s > 0)
         rc = tracestore_micro_add(ts, b->name, "log_record_disabled", b->log_disabled_s, 0, 1, err);
+    if (rc == 0 && b->log_dropped_s > 0)
+        rc = tracestore_micro_add(ts, b->name, "log_record_dropped", b->log_dropped_s, 0, 1, err);
     return rc;
 }
 

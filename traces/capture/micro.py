@@ -54,6 +54,25 @@ def log_enabled(workdir):
     return run, undo
 
 
+def log_dropped(workdir):
+    """A DEBUG record that Parsl's set_file_logger(level=INFO) drops.
+
+    set_file_logger sets the logger to DEBUG and only its handler to INFO,
+    as the interchange and the manager run without worker_debug: every
+    debug() call builds its LogRecord and hands it to the handler, whose
+    level check drops it.
+    """
+    from parsl.log_utils import set_file_logger
+    undo = set_file_logger(os.path.join(workdir, 'micro_dropped.log'),
+                           name='parsl.micro.dropped', level=logging.INFO)
+    logger = logging.getLogger('parsl.micro.dropped.interchange')
+
+    def run(n, _):
+        for i in range(n):
+            logger.debug('Task %s will be sent to executor %s', i, 'htex')
+    return run, undo
+
+
 def log_disabled():
     logger = logging.getLogger('parsl.micro.disabled')
     logger.setLevel(logging.WARNING)
@@ -249,6 +268,9 @@ def main(out_path, repeats, workdir):
     results = {}
     log_run, undo = log_enabled(workdir)
     results['log_record_enabled'] = bench(log_run, 2000, repeats)
+    undo()
+    log_run, undo = log_dropped(workdir)
+    results['log_record_dropped'] = bench(log_run, 10000, repeats)
     undo()
     results['log_record_disabled'] = bench(log_disabled(), 20000, repeats)
     results['dill_apply_roundtrip'] = bench(dill_roundtrip(), 500, repeats)
