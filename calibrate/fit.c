@@ -15,6 +15,7 @@
 
 #include "../sim/sim.h"
 #include "group.h"
+#include "htexcpu.h"
 #include "threadcpu.h"
 
 enum side { SIDE_SUBMIT, SIDE_WORKER, SIDE_FIXED };
@@ -68,8 +69,8 @@ static void apply(fit_context *c, const double *x, double *factor)
         if (c->side[s] == SIDE_SUBMIT)
             m->stage[s].mean_s = b->stage[s].mean_s * factor[FACTOR_SUBMIT_SIDE];
         else if (c->side[s] == SIDE_WORKER && c->rep->htex_cpu_runs > 0) {
-            /* Measured CPU (htex_from_cpu): the stage costs stay as the
-            ** off_all runs measured them; what the factor scales is their
+            /* Measured CPU (htexcpu.c): the stage costs stay as the
+            ** CPU gave them; what the factor scales is their
             ** logging, whose cost in wall time the CPU excess understates.
             ** Its records stand for that excess: dearer records, fewer. */
             m->stage[s].records = b->stage[s].records * factor[FACTOR_WORKER_SIDE] /
@@ -291,74 +292,6 @@ static void structure(model *m, fit_report *rep, const spans *sp, const model *s
     rep->thread_start_measured = b && b->thread_start_s > 0;
 }
 
-/* The median over HTEX calibration runs in logging mode `logging` of each
-** HTEX process's CPU per task (interchange, manager, workers); 0 when no
-** run measured it. Returns how many runs there were. */
-static int htex_cpu(const bundle *bundles, int nb, int flags, int logging, double cpu[3])
-{
-    double v[3][FIT_MAX_CONFIGS];
-    int n = 0;
-
-    for (int k = 0; k < nb; k++)
-        for (int i = 0; i < bundles[k].nruns && n < FIT_MAX_CONFIGS; i++) {
-            const bundle_run *r = &bundles[k].runs[i];
-            if (!group_usable(r) || r->heldout || r->executor != EXECUTOR_HTEX ||
-                r->logging != logging || r->tasks <= 0 || r->cpu_interchange_s < 0 ||
-                r->cpu_manager_s < 0 || r->cpu_workers_s < 0 ||
-                ((flags & FIT_LOGGING_ON_ONLY) && r->logging != LOGGING_ON))
-                continue;
-            v[0][n] = r->cpu_interchange_s / r->tasks;
-            v[1][n] = r->cpu_manager_s / r->tasks;
-            v[2][n++] = r->cpu_workers_s / r->tasks;
-        }
-    for (int p = 0; p < 3; p++) {
-        cpu[p] = n > 0 ? group_median(v[p], n) : 0;
-    }
-    return n;
-}
-
-/* HTEX's own processes from their measured CPU, when the bundles have it:
-** with every log silenced (off_all) a process's CPU per task is its stages'
-** cost, shared between a task's way out and its way back as the log spans
-** share them; with the worker side logging (on, off) the excess is what
-** its logging costs, written as records of record_total_s each. Those are
-** equivalent records, not counted ones: the interchange and manager create
-** DEBUG records that their handler's INFO level drops, and a worker's few
-** INFO records cost far more in place than the micro-benchmark's. */
-static void htex_from_cpu(model *m, fit_report *rep, const bundle *bundles, int nb, int flags)
-{
-    static const int out_stage[3] = {STAGE_INTERCHANGE_TASK, STAGE_MANAGER_TASK,
-                                     STAGE_WORKER_EXECUTE};
-    static const int back_stage[3] = {STAGE_INTERCHANGE_RESULT, STAGE_MANAGER_RESULT, -1};
-    double quiet[3], loud[3];
-    int nquiet = htex_cpu(bundles, nb, flags, LOGGING_OFF_ALL, quiet);
-    int nloud = htex_cpu(bundles, nb, flags, LOGGING_ON, loud);
-
-    rep->htex_cpu_runs = nquiet;
-    if (nquiet == 0)
-        return;
-    for (int p = 0; p < 3; p++) {
-        int a = out_stage[p], b = back_stage[p];
-        double share = 1, extra = nloud > 0 ? fmax(0, loud[p] - quiet[p]) : -1;
-        if (b >= 0 && m->stage[a].mean_s + m->stage[b].mean_s > 0)
-            share = m->stage[a].mean_s / (m->stage[a].mean_s + m->stage[b].mean_s);
-        rep->htex_cpu[p] = quiet[p];
-        rep->htex_logging[p] = extra;
-        m->stage[a].mean_s = quiet[p] * share;
-        snprintf(rep->stage_source[a], sizeof rep->stage_source[a],
-                 "CPU per task, off_all runs (n=%d)%s", nquiet, b >= 0 ? ", out share" : "");
-        if (extra >= 0)
-            m->stage[a].records = extra * share / rep->record_total_s;
-        if (b >= 0) {
-            m->stage[b].mean_s = quiet[p] * (1 - share);
-            snprintf(rep->stage_source[b], sizeof rep->stage_source[b],
-                     "CPU per task, off_all runs (n=%d), back share", nquiet);
-            if (extra >= 0)
-                m->stage[b].records = extra * (1 - share) / rep->record_total_s;
-        }
-    }
-}
-
 /* The solver starts where a coarse scan of the submit side's scale puts
 ** it. The span-based costs are wall times, 10-30 times the CPU the fit
 ** ends at, and from that far the convoy's steep response to the costs
@@ -534,11 +467,16 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     rep->record_total_s = start->record_enabled_s + start->record_io_s;
     rep->record_disabled_s = start->record_disabled_s;
     rep->handoff_s = start->gil_handoff_s;
+    if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
+        return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
+                         "no log-record micro-benchmarks (micro.json): capture again");
     for (int k = 0; k < nb; k++) {
         if (bundles[k].log_enabled_s > 0)
             rep->record_total_s = bundles[k].log_enabled_s;
         if (bundles[k].log_disabled_s > 0)
             rep->record_disabled_s = bundles[k].log_disabled_s;
+        if (bundles[k].log_dropped_s > 0)
+            rep->record_dropped_s = bundles[k].log_dropped_s;
         if (bundles[k].handoff_roundtrip_s > 0)
             rep->handoff_s = bundles[k].handoff_roundtrip_s / 2;
         /* The whole of ThreadPoolExecutor.submit runs under the lock. */
@@ -547,12 +485,9 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
             rep->pool_lock_measured = 1;
         }
     }
-    if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
-        return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
-                         "no log-record micro-benchmarks (micro.json): capture again");
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
-    rep->record_span = spans_get(sp, SPAN_RECORD);
-    htex_from_cpu(&base, rep, bundles, nb, flags);
+    rep->record_span = spans_get_by_capture(sp, SPAN_RECORD);
+    htexcpu_apply(&base, rep, bundles, nb, flags);
     threadcpu_apply(&base, rep, bundles, nb, flags);
     if (gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc) != 0)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -606,8 +541,9 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
             m->record_enabled_s + m->record_io_s, rep->record_total_s, m->record_enabled_s,
             m->record_io_s, m->record_disabled_s);
     if (rep->record_span.n > 0)
-        fprintf(out, "  in parsl.log, two records back to back (n=%ld): median %.3e s (%.2f x the "
-                     "micro-benchmark)%s\n", rep->record_span.n, rep->record_span.median_s,
+        fprintf(out, "  in parsl.log, two records back to back (n=%ld): %.3e s (the median of %d "
+                     "captures' medians; %.2f x the micro-benchmark)%s\n", rep->record_span.n,
+                rep->record_span.median_s, rep->record_span.captures,
                 rep->record_total_s > 0 ? rep->record_span.median_s / rep->record_total_s : 0,
                 !any_logging_off(rep) && rep->record_span.n >= FIT_MIN_RECORD_PAIRS ?
                 ": the record's cost, with no logging-off run to fit it" : "");
@@ -619,11 +555,23 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                 rep->thread_cpu_runs, rep->thread_cpu[0], rep->thread_cpu[1]);
     if (rep->htex_cpu_runs > 0) {
         static const char *names[3] = {"interchange", "manager", "workers"};
-        fprintf(out, "HTEX processes, CPU per task (median of %d off_all runs; logging's "
-                     "extra from logging-on runs):", rep->htex_cpu_runs);
+        fprintf(out, "HTEX processes, CPU per task (median of %d %s): work + logging",
+                rep->htex_cpu_runs, rep->htex_cpu_source == HTEX_CPU_COUNTED ?
+                "logging-on runs less their counted logging" :
+                "off_all runs; logging's extra from logging-on runs");
         for (int p = 0; p < 3; p++)
-            fprintf(out, " %s %.3e s + %.3e s", names[p], rep->htex_cpu[p],
+            fprintf(out, ";%s %.3e s + %.3e s", names[p], rep->htex_cpu[p],
                     fmax(0, rep->htex_logging[p]));
+        fprintf(out, "\n");
+    }
+    if (rep->htex_counts) {
+        static const char *names[3] = {"interchange", "manager", "workers"};
+        fprintf(out, "HTEX logging counted, per task (INFO records x %.3e s + dropped DEBUG "
+                     "records x %.3e s, micro-benchmarks):", rep->record_total_s,
+                rep->record_dropped_s);
+        for (int p = 0; p < 3; p++)
+            fprintf(out, "%s %s %.1f + %.1f = %.3e s", p ? ";" : "", names[p],
+                    rep->htex_records_info[p], rep->htex_records_dropped[p], rep->htex_counted[p]);
         fprintf(out, "\n");
     }
     if (rep->gc.source == GCFIT_NONE) {

@@ -47,6 +47,13 @@ enum fit_factor {
 #define FIT_MAX_REPLICATIONS 5   /* simulations per configuration when collections are random */
 #define FIT_MIN_RECORD_PAIRS 100 /* back-to-back record pairs that measure a record in place */
 
+/* Where HTEX's stages came from when its processes' CPU was measured (htexcpu.c) */
+enum htex_cpu_source {
+    HTEX_CPU_NONE,     /* not measured: the log spans */
+    HTEX_CPU_OFF_ALL,  /* work from off_all runs; logging the logging-on runs' excess */
+    HTEX_CPU_COUNTED   /* logging from counted records; work the logging-on runs' CPU less it */
+};
+
 typedef struct fit_config {
     int workload, executor, logging;  /* enums of sim.h */
     long size;
@@ -83,9 +90,15 @@ typedef struct fit_report {
     int pool_lock_measured;              /* 1 when pool_lock came from a bundle's pool_submit */
     int heldout_runs;                    /* runs left out for validation */
     gcfit_report gc;                     /* the collector's structure */
-    int htex_cpu_runs;                   /* off_all HTEX runs whose process CPU gave the HTEX stages */
-    double htex_cpu[3];                  /* their CPU per task: interchange, manager, workers */
-    double htex_logging[3];              /* the extra with logging on; -1 when unmeasured */
+    int htex_cpu_source;                 /* enum htex_cpu_source: how the processes' CPU was split */
+    int htex_cpu_runs;                   /* HTEX runs whose process CPU gave the HTEX stages */
+    double htex_cpu[3];                  /* work per task: interchange, manager, workers */
+    double htex_logging[3];              /* logging per task, measured or counted; -1 when unmeasured */
+    double record_dropped_s;             /* micro: a DEBUG record dropped by an INFO handler; 0 if none */
+    double htex_records_info[3];         /* INFO records per task each process wrote */
+    double htex_records_dropped[3];      /* DEBUG records per task it built and dropped (worker_debug) */
+    double htex_counted[3];              /* their cost at the micro-benchmarks' */
+    int htex_counts;                     /* 1 when those were counted (a worker_debug run, log_record_dropped) */
     int replications;                    /* simulations per configuration; the median is fitted */
     int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
     double thread_cpu[2];                /* their CPU per task: launch thread, result thread */

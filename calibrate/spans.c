@@ -27,11 +27,17 @@
 typedef struct samples {
     double *value;       /* durations, seconds */
     double *records;     /* records written in each */
+    unsigned char *capture;  /* [n]: the capture each came from (spans.capture_path) */
     long n, capacity;
 } samples;
 
+#define SPANS_MAX_CAPTURES 255
+
 struct spans {
     samples kind[SPAN_COUNT];
+    char *capture_path[SPANS_MAX_CAPTURES]; /* owned; [0] is "" for runs outside a bundle */
+    int ncaptures;
+    int capture;                 /* the one samples are added to now */
 };
 
 /* One open stage on one thread. */
@@ -77,7 +83,10 @@ void spans_free(spans *sp)
     for (int k = 0; k < SPAN_COUNT; k++) {
         free(sp->kind[k].value);
         free(sp->kind[k].records);
+        free(sp->kind[k].capture);
     }
+    for (int i = 0; i < sp->ncaptures; i++)
+        free(sp->capture_path[i]);
     free(sp);
 }
 
@@ -91,14 +100,18 @@ static int add(spans *sp, int kind, double value, double records)
         long cap = s->capacity ? 2 * s->capacity : 256;
         double *v = realloc(s->value, sizeof *v * cap);
         double *r = v ? realloc(s->records, sizeof *r * cap) : NULL;
+        unsigned char *c = r ? realloc(s->capture, cap) : NULL;
         if (v)
             s->value = v;
-        if (r == NULL)
+        if (r)
+            s->records = r;
+        if (c == NULL)
             return SIM_ENOMEM;
-        s->records = r;
+        s->capture = c;
         s->capacity = cap;
     }
     s->value[s->n] = value;
+    s->capture[s->n] = (unsigned char)sp->capture;
     s->records[s->n++] = records;
     return 0;
 }
@@ -331,17 +344,63 @@ int spans_add_log(spans *sp, const char *dir, const bundle_run *r, sim_error *er
     return rc;
 }
 
+/* The index of the capture at path, added when new; -1 when out of
+** memory or past SPANS_MAX_CAPTURES. */
+static int capture_index(spans *sp, const char *path)
+{
+    for (int i = 0; i < sp->ncaptures; i++)
+        if (!strcmp(sp->capture_path[i], path))
+            return i;
+    if (sp->ncaptures == SPANS_MAX_CAPTURES ||
+        (sp->capture_path[sp->ncaptures] = strdup(path)) == NULL)
+        return -1;
+    return sp->ncaptures++;
+}
+
 int spans_add_run(spans *sp, const bundle *b, const bundle_run *r, sim_error *err)
 {
     char dir[1024];
+    int rc, outside = capture_index(sp, ""), capture = capture_index(sp, b->path);
 
+    if (outside < 0 || capture < 0)
+        return error_set(err, SIM_ENOMEM, b->path, 0, 0,
+                         "out of memory, or more than %d bundles", SPANS_MAX_CAPTURES - 1);
     snprintf(dir, sizeof dir, "%s/runs/%s", b->path, r->id);
-    return spans_add_log(sp, dir, r, err);
+    sp->capture = capture;
+    rc = spans_add_log(sp, dir, r, err);
+    sp->capture = outside;
+    return rc;
+}
+
+span_stats spans_get_by_capture(const spans *sp, int kind)
+{
+    span_stats out = spans_get(sp, kind);
+    const samples *s = &sp->kind[kind];
+    double medians[SPANS_MAX_CAPTURES], *v;
+    int nmedians = 0;
+
+    if (out.n == 0 || (v = malloc(sizeof *v * s->n)) == NULL)
+        return out;
+    for (int c = 0; c < SPANS_MAX_CAPTURES; c++) {
+        long n = 0;
+        for (long i = 0; i < s->n; i++)
+            if (s->capture[i] == c)
+                v[n++] = s->value[i];
+        if (n > 0) {
+            gsl_sort(v, 1, n);
+            medians[nmedians++] = gsl_stats_median_from_sorted_data(v, 1, n);
+        }
+    }
+    gsl_sort(medians, 1, nmedians);
+    out.median_s = gsl_stats_median_from_sorted_data(medians, 1, nmedians);
+    out.captures = nmedians;
+    free(v);
+    return out;
 }
 
 span_stats spans_get(const spans *sp, int kind)
 {
-    span_stats out = {0, 0, 0, 0};
+    span_stats out = {0, 0, 0, 0, 1};
     const samples *s = &sp->kind[kind];
     double *v, *rec, q1, q3;
 

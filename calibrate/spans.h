@@ -37,6 +37,7 @@ typedef struct span_stats {
     double median_s;    /* median duration */
     double cv;          /* robust spread: (p75 - p25) / 1.349 / median */
     double records;     /* median log records per sample */
+    int captures;       /* bundles the samples came from (spans_get_by_capture), else 1 */
 } span_stats;
 
 /* An empty collection; NULL when out of memory. Free with spans_free. */
@@ -57,5 +58,12 @@ int spans_add_log(spans *sp, const char *dir, const bundle_run *r, sim_error *er
 
 /* Statistics of one kind (a stage id or a span_kind); n = 0 when none. */
 span_stats spans_get(const spans *sp, int kind);
+
+/* The same with the median taken capture by capture: the median of each
+** bundle's median (runs read with spans_add_log alone are one capture).
+** Each capture counts once, however many runs its plan had: a quantity
+** that drifts with the host from capture to capture (a record's cost
+** does, 17-22 us) is then not set by the capture with the most runs. */
+span_stats spans_get_by_capture(const spans *sp, int kind);
 
 #endif

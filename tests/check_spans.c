@@ -3,7 +3,8 @@
 ** synthetic parsl.log written to a temporary folder: one record's cost in
 ** place is the gap between log_std_stream's "Standard out" and "Standard
 ** error" lines for one task on one thread, and only when nothing came
-** between them on that thread.
+** between them on that thread; by capture, each bundle's median counts
+** once, however many pairs it has.
 */
 #include <check.h>
 #include <stdio.h>
@@ -72,12 +73,78 @@ START_TEST(test_back_to_back_records)
 }
 END_TEST
 
+/* A bundle at root/name with one run "r" whose log has a gap of each of
+** gaps_us, one task each. */
+static void capture(bundle *b, bundle_run *r, char *root, const char *name,
+                    const double *gaps_us, int n)
+{
+    char path[600];
+    FILE *f;
+
+    memset(b, 0, sizeof *b);
+    snprintf(b->path, sizeof b->path, "%s/%s", root, name);
+    snprintf(path, sizeof path, "mkdir -p %s/runs/r", b->path);
+    ck_assert_int_eq(system(path), 0);
+    snprintf(path, sizeof path, "%s/runs/r/parsl.log", b->path);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < n; i++) {
+        char msg[96];
+        double t = 100 + 0.001 * i;
+        snprintf(msg, sizeof msg, "Standard out for task %d will not be redirected.", i + 1);
+        line(f, t, "Task-Launch_0-11", msg);
+        snprintf(msg, sizeof msg, "Standard error for task %d will not be redirected.", i + 1);
+        line(f, t + gaps_us[i] * 1e-6, "Task-Launch_0-11", msg);
+    }
+    fclose(f);
+    memset(r, 0, sizeof *r);
+    snprintf(r->id, sizeof r->id, "r");
+    r->workload = WORKLOAD_DOUBLE;
+    r->executor = EXECUTOR_THREADS;
+    r->logging = LOGGING_ON;
+    r->task_first = 1;
+    r->task_last = n;
+}
+
+START_TEST(test_record_by_capture)
+{
+    char dir[] = "/tmp/check_spans_XXXXXX", cmd[64];
+    static const double many[] = {10, 10, 10, 10}, one[] = {40}, other[] = {30};
+    bundle b[3];
+    bundle_run r[3];
+    spans *sp = spans_new();
+    span_stats s;
+    sim_error err;
+
+    ck_assert_ptr_nonnull(sp);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    capture(&b[0], &r[0], dir, "a", many, 4);
+    capture(&b[1], &r[1], dir, "b", one, 1);
+    capture(&b[2], &r[2], dir, "c", other, 1);
+    for (int k = 0; k < 3; k++)
+        ck_assert_int_eq(spans_add_run(sp, &b[k], &r[k], &err), 0);
+    /* pooled, the capture with four pairs sets the median */
+    s = spans_get(sp, SPAN_RECORD);
+    ck_assert_int_eq(s.n, 6);
+    ck_assert_double_eq_tol(s.median_s, 10e-6, 1e-9);
+    /* by capture: the median of 10, 40 and 30 */
+    s = spans_get_by_capture(sp, SPAN_RECORD);
+    ck_assert_int_eq(s.n, 6);
+    ck_assert_int_eq(s.captures, 3);
+    ck_assert_double_eq_tol(s.median_s, 30e-6, 1e-9);
+    spans_free(sp);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *spans_suite(void)
 {
     Suite *s = suite_create("spans");
     TCase *tc = tcase_create("spans");
 
     tcase_add_test(tc, test_back_to_back_records);
+    tcase_add_test(tc, test_record_by_capture);
     suite_add_tcase(s, tc);
     return s;
 }

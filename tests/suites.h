@@ -15,6 +15,7 @@
     SUITE(fit) \
     SUITE(gcfit) \
     SUITE(threadcpu) \
+    SUITE(htexcpu) \
     SUITE(spans) \
     SUITE(model) \
     SUITE(experiment) \
