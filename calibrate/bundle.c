@@ -431,6 +431,11 @@ int bundle_load(bundle *b, const char *dir, sim_error *err)
     return 0;
 }
 
+int bundle_same_machine(const bundle *a, const bundle *b)
+{
+    return a->cores == b->cores && !strcmp(a->host, b->host) && !strcmp(a->cpu, b->cpu);
+}
+
 void bundle_release(bundle *b)
 {
     free(b->runs);

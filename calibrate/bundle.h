@@ -100,6 +100,10 @@ typedef struct bundle {
 int bundle_load(bundle *b, const char *dir, sim_error *err);
 void bundle_release(bundle *b);
 
+/* 1 when a and b were captured on one machine: the same host, cores and
+** CPU model (a VM's host id can stay while it moves to another CPU). */
+int bundle_same_machine(const bundle *a, const bundle *b);
+
 /* 1 when dir looks like a bundle (has manifest.json and runs.csv). */
 int bundle_is(const char *dir);
 

@@ -467,6 +467,13 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     rep->record_total_s = start->record_enabled_s + start->record_io_s;
     rep->record_disabled_s = start->record_disabled_s;
     rep->handoff_s = start->gil_handoff_s;
+    for (int k = 1; k < nb; k++)
+        if (!bundle_same_machine(&bundles[k], &bundles[0]))
+            return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
+                             "one model from bundles of different machines (%s, %d cores, %s; "
+                             "%s, %d, %s): calibrate each machine apart", bundles[0].host,
+                             bundles[0].cores, bundles[0].cpu, bundles[k].host,
+                             bundles[k].cores, bundles[k].cpu);
     if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");

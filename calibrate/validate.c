@@ -38,15 +38,15 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (int k = 1; pooled && k < nb; k++)
-        if (bundles[k].cores != bundles[0].cores || strcmp(bundles[k].host, bundles[0].host)) {
+        if (!bundle_same_machine(&bundles[k], &bundles[0])) {
             free(v->rows);
             free(v->times);
             free(v->block_runs);
             free(v);
             return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
-                             "cannot pool bundles of different machines (%s, %d cores; %s, %d)",
-                             bundles[0].host, bundles[0].cores, bundles[k].host,
-                             bundles[k].cores);
+                             "cannot pool bundles of different machines (%s, %d cores, %s; "
+                             "%s, %d, %s)", bundles[0].host, bundles[0].cores, bundles[0].cpu,
+                             bundles[k].host, bundles[k].cores, bundles[k].cpu);
         }
     v->pooled = pooled ? nb : 0;
     if (cap > 0 && (scratch = malloc(sizeof *scratch * cap)) == NULL)

@@ -266,6 +266,12 @@ START_TEST(test_pooled_bundles)
     ck_assert_int_eq(validate_new(&pooled, b, 2, 1, &err), SIM_EINPUT);
     ck_assert_ptr_null(pooled);
     ck_assert(strstr(err.message, "different machines") != NULL);
+    /* the same host id and cores on another CPU: a VM moved */
+    b[1].cores = b[0].cores;
+    snprintf(b[1].cpu, sizeof b[1].cpu, "%s", "Intel(R) Xeon(R) Processor");
+    ck_assert_int_eq(validate_new(&pooled, b, 2, 1, &err), SIM_EINPUT);
+    ck_assert_ptr_null(pooled);
+    ck_assert(strstr(err.message, "Xeon") != NULL);
     unload(&b[1]);
     snprintf(dir, sizeof dir, "%s", first);
     unload(&b[0]);
