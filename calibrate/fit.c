@@ -44,8 +44,9 @@ typedef struct fit_context {
     model trial;             /* base with the current factors applied */
     int side[STAGE_COUNT];
     fit_report *rep;
-    double x[FACTOR_COUNT];  /* solver coordinates; those past nfit stay fixed */
-    int nfit;                /* factors the solver moves */
+    double x[FACTOR_COUNT];  /* solver coordinates; those before first or past nfit stay fixed */
+    int first;               /* the first factor the solver moves: 1 when the submit side's is held */
+    int nfit;                /* factors the solver moves end here */
     double io_share;         /* the base model's share of a record outside the GIL, kept */
     int cores;
     int failed;              /* a simulation failed during the solve */
@@ -143,8 +144,8 @@ static int residuals(const gsl_vector *x, void *params, gsl_vector *f)
     double factor[FACTOR_COUNT];
     int k = c->rep->nconfigs;
 
-    for (int j = 0; j < c->nfit; j++)
-        c->x[j] = gsl_vector_get(x, j);
+    for (int j = c->first; j < c->nfit; j++)
+        c->x[j] = gsl_vector_get(x, (size_t)(j - c->first));
     apply(c, c->x, factor);
     for (int i = 0; i < c->rep->nconfigs; i++) {
         fit_config *fc = &c->rep->config[i];
@@ -308,7 +309,7 @@ static int start_scan(fit_context *c, size_t nres)
         double chi2;
         memcpy(x0, c->x, sizeof x0);
         x0[FACTOR_SUBMIT_SIDE] = 1 + log(10) * (-3 + 0.25 * k);
-        x = gsl_vector_view_array(x0, (size_t)c->nfit);
+        x = gsl_vector_view_array(x0 + c->first, (size_t)(c->nfit - c->first));
         if (residuals(&x.vector, c, f) != GSL_SUCCESS)
             continue;
         gsl_blas_ddot(f, f, &chi2);
@@ -324,7 +325,7 @@ static int start_scan(fit_context *c, size_t nres)
 
 static int solve(fit_context *c, fit_report *rep, sim_error *err)
 {
-    const size_t n = rep->nconfigs, p = c->nfit, nres = n + rep->nswitches;
+    const size_t n = rep->nconfigs, p = (size_t)(c->nfit - c->first), nres = n + rep->nswitches;
     gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
     gsl_multifit_nlinear_fdf fdf;
     gsl_multifit_nlinear_workspace *w;
@@ -332,10 +333,10 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
     double x0[FACTOR_COUNT], factor[FACTOR_COUNT], chi2 = 0, mean = 0, total = 0, s2;
     gsl_vector_view x;
 
-    if (start_scan(c, nres) != 0)
+    if (c->first == 0 && start_scan(c, nres) != 0)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     memcpy(x0, c->x, sizeof x0);
-    x = gsl_vector_view_array(x0, p);
+    x = gsl_vector_view_array(x0 + c->first, p);
     int status, info;
 
     params.h_df = 1e-2;
@@ -361,9 +362,12 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
                          gsl_strerror(status), c->failed ? " (a simulation failed)" : "");
     }
     rep->iterations = (int)gsl_multifit_nlinear_niter(w);
-    gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar);
+    /* A Jacobian of rank 0 (makespans that no factor moves) has no
+    ** covariance: the intervals are then unbounded. */
+    if (gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, covar) != GSL_SUCCESS)
+        gsl_matrix_set_all(covar, INFINITY);
     for (size_t j = 0; j < p; j++)
-        c->x[j] = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
+        c->x[c->first + j] = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
     apply(c, c->x, factor);
     for (size_t i = 0; i < n; i++) {
         double r = gsl_vector_get(gsl_multifit_nlinear_residual(w), i);
@@ -381,17 +385,19 @@ static int solve(fit_context *c, fit_report *rep, sim_error *err)
         rep->switch_chi2 += r * r;
     }
     s2 = nres > p ? (chi2 + rep->switch_chi2) / (nres - p) : chi2 + rep->switch_chi2;
-    for (size_t j = p; j < FACTOR_COUNT; j++)
+    rep->chi2 = chi2 + rep->switch_chi2;
+    rep->dof = (int)(nres - p);
+    for (size_t j = 0; j < FACTOR_COUNT; j++)
         rep->factor[j] = rep->factor_low[j] = rep->factor_high[j] = factor[j];
     for (size_t j = 0; j < p; j++) {
+        size_t fj = c->first + j;
         double xj = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
         double half = 1.96 * sqrt(s2 * gsl_matrix_get(covar, j, j));
-        double scale = j == FACTOR_RECORD_HANDOFFS ? 2 : 1;
-        rep->factor[j] = factor[j];
-        rep->factor_low[j] = scale * exp(xj - 1 - half);
-        rep->factor_high[j] = scale * exp(xj - 1 + half);
+        double scale = fj == FACTOR_RECORD_HANDOFFS ? 2 : 1;
+        rep->factor_low[fj] = scale * exp(xj - 1 - half);
+        rep->factor_high[fj] = scale * exp(xj - 1 + half);
     }
-    rep->fitted = (int)p;
+    rep->fitted = c->nfit;
     gsl_multifit_nlinear_free(w);
     gsl_matrix_free(covar);
     return 0;
@@ -440,6 +446,11 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     if (!any_logging_off(rep) && rep->record_span.n >= FIT_MIN_RECORD_PAIRS &&
         rep->record_total_s > 0 && rep->record_span.median_s > 0)
         c->x[FACTOR_RECORD_COST] = 1 + log(rep->record_span.median_s / rep->record_total_s);
+    /* The submit side's scale held (whatif.c's profile): the rest refitted. */
+    if (rep->held_submit_side > 0 && c->nfit >= 2) {
+        c->x[FACTOR_SUBMIT_SIDE] = 1 + log(rep->held_submit_side);
+        c->first = 1;
+    }
     rep->nswitches = 0;
     for (int i = 0; i < rep->nconfigs; i++)
         rep->nswitches += fits_switches(&rep->config[i]);
@@ -506,6 +517,9 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
+    if (rc == 0 && (flags & FIT_LOGGING_ON_ONLY))
+        rc = whatif_profile(&base, out, rep, nb > 0 ? bundles[0].cores : start->machine_cores,
+                            err);
     if (rc == 0 && nb > 0) {
         char when[32];
         time_t now = time(NULL);
@@ -625,6 +639,7 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                 rep->factor_low[j], rep->factor_high[j]);
     if (!rep->fitted)
         return;
+    whatif_print(rep, out);
     fprintf(out, "\nfit: %d configurations, %d iterations, R^2 (log makespan) %.4f, "
                  "rms log error %.3f\n", rep->nconfigs, rep->iterations, rep->r2,
             rep->rms_log_error);

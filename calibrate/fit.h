@@ -27,6 +27,7 @@
 #include "bundle.h"
 #include "gcfit.h"
 #include "spans.h"
+#include "whatif.h"
 
 enum fit_factor {
     FACTOR_SUBMIT_SIDE,   /* multiplies the submitting process's stage costs */
@@ -77,6 +78,9 @@ typedef struct fit_report {
     int iterations;                      /* of the solver */
     double r2;                           /* of log makespans */
     double rms_log_error;                /* root mean square of log(predicted / measured) */
+    double chi2;                         /* the solution's sum of squares, makespans and switches */
+    int dof;                             /* residuals less factors moved */
+    double held_submit_side;             /* > 0: the submit side's factor, held (set by the caller) */
     double switch_chi2;                  /* sum of squared log errors of the fitted switch counts */
     fit_config config[FIT_MAX_CONFIGS];  /* the calibration configurations */
     int nconfigs;
@@ -102,6 +106,7 @@ typedef struct fit_report {
     int replications;                    /* simulations per configuration; the median is fitted */
     int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
     double thread_cpu[2];                /* their CPU per task: launch thread, result thread */
+    whatif_report whatif;                /* with logging-on runs alone: the speedups' interval */
 } fit_report;
 
 /* Fit a model from bundles (nbundles >= 0) and the spans read from them

@@ -2,6 +2,7 @@
 ** The sim command line: a table of subcommands, each in its own cmd_*.c.
 ** main() only dispatches; parsing and work happen in the subcommand.
 */
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 {
     size_t i;
 
+    /* GSL's default handler aborts; every caller checks the status. */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);
         return 2;

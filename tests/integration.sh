@@ -274,5 +274,27 @@ run 1 "calibrate with a bad gc.csv" "$SIM" calibrate "$TMP/gb" -o "$TMP/keep.yam
 contains "$TMP/err" "gb/gc.csv:2:10: '-1' is not a number >= 0 (column duration_s)" "bad gc.csv names file, line and column"
 [ "$(cat "$TMP/keep.yaml")" = kept ] && ok || bad "a failed calibrate touched the model file"
 
+# --- the what-if from logging-on runs alone ---------------------------------
+# Four logging-on calibration configurations (two factors move): the report
+# gives the submit side's profile interval and the speedups at its ends.
+mkdir -p "$TMP/ob"
+cp "$TMP/gb/manifest.json" "$TMP/gb/micro.json" "$TMP/ob/"
+cat >"$TMP/ob/runs.csv" <<'EOF2'
+run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,role,profile,monitoring,status,makespan_s
+a0,double,100,100,threads,4,4,on,0,calibration,0,0,ok,0.08
+a1,double,300,300,threads,4,4,on,0,calibration,0,0,ok,0.25
+a2,increment,101,100,threads,4,4,on,0,calibration,0,0,ok,0.09
+a3,double,100,100,htex,2,2,on,0,calibration,0,0,ok,0.12
+a4,double,100,100,threads,4,4,off,0,calibration,0,0,ok,0.01
+EOF2
+run 0 "calibrate on logging-on runs alone" "$SIM" calibrate "$TMP/ob" --logging-on-only \
+    -o "$TMP/on.yaml" --no-store --report
+contains "$TMP/out" "logging-off what-if from logging-on runs alone: the submit side's scale" "the what-if's profile"
+contains "$TMP/out" "95% profile interval" "the what-if's interval"
+[ "$(grep -cE '^(double|increment) +[0-9]+ (threads|htex) +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$' "$TMP/out")" -eq 4 ] \
+    && ok || bad "a speedup row per logging-on configuration"
+run 0 "calibrate with the logging-off run" "$SIM" calibrate "$TMP/ob" -o "$TMP/full.yaml" --no-store --report
+! grep -q "profile interval" "$TMP/out" && ok || bad "no profile when a logging-off run is fitted"
+
 echo "integration: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
