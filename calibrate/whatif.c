@@ -155,14 +155,17 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
         row->executor = fc->executor;
         row->size = fc->size;
         row->workers = fc->workers;
-        for (int k = 0; k < WHATIF_POINTS; k++) {
+        for (int k = 0; rc == 0 && k < WHATIF_POINTS; k++) {
+            static const int offs[2] = {LOGGING_OFF, LOGGING_OFF_ALL};
             double on = makespan(&at[k], fc, LOGGING_ON, cores, reps, err);
-            double off = makespan(&at[k], fc, LOGGING_OFF, cores, reps, err);
-            if (!(on > 0) || !(off > 0)) {
-                rc = SIM_EFIT;
-                break;
+            for (int o = 0; o < 2; o++) {
+                double off = makespan(&at[k], fc, offs[o], cores, reps, err);
+                if (!(on > 0) || !(off > 0)) {
+                    rc = SIM_EFIT;
+                    break;
+                }
+                row->speedup[k][o] = on / off;
             }
-            row->speedup[k] = on / off;
         }
     }
     w->done = rc == 0;
@@ -178,16 +181,20 @@ void whatif_print(const fit_report *rep, FILE *out)
     fprintf(out, "\nlogging-off what-if from logging-on runs alone: the submit side's scale %.3g, "
                  "95%% profile interval %s%.3g..%.3g%s\n(sum of squares %.4f, bound %.4f, %d "
                  "refits; < or + where the search range, %g..%g, ended first); predicted "
-                 "speedup (logging on / off) at the interval's ends\n",
+                 "speedup (logging on / off, on / off_all) at the interval's ends\n",
             w->scale[WHATIF_FIT], w->open_low ? "<" : "", w->scale[WHATIF_LOW],
             w->scale[WHATIF_HIGH], w->open_high ? "+" : "", w->chi2, w->threshold, w->fits,
             WHATIF_SCALE_MIN, WHATIF_SCALE_MAX);
-    fprintf(out, "%-10s %8s %-8s %7s %10s %10s %10s\n", "workload", "size", "executor", "workers",
-            "low scale", "fit", "high scale");
+    fprintf(out, "%-37s %-26s %s\n", "", "off", "off_all");
+    fprintf(out, "%-10s %8s %-8s %7s  %8s %8s %8s  %8s %8s %8s\n", "workload", "size",
+            "executor", "workers", "low", "fit", "high", "low", "fit", "high");
     for (int i = 0; i < w->nrows; i++) {
         const whatif_row *r = &w->row[i];
-        fprintf(out, "%-10s %8ld %-8s %7d %10.2f %10.2f %10.2f\n", sim_workload_name(r->workload),
-                r->size, sim_executor_name(r->executor), r->workers, r->speedup[WHATIF_LOW],
-                r->speedup[WHATIF_FIT], r->speedup[WHATIF_HIGH]);
+        fprintf(out, "%-10s %8ld %-8s %7d", sim_workload_name(r->workload), r->size,
+                sim_executor_name(r->executor), r->workers);
+        for (int o = 0; o < 2; o++)
+            fprintf(out, "  %8.2f %8.2f %8.2f", r->speedup[WHATIF_LOW][o],
+                    r->speedup[WHATIF_FIT][o], r->speedup[WHATIF_HIGH][o]);
+        fprintf(out, "\n");
     }
 }

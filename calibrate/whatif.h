@@ -22,7 +22,7 @@ typedef struct whatif_row {
     int workload, executor;          /* enums of sim.h */
     long size;
     int workers;
-    double speedup[WHATIF_POINTS];   /* predicted, logging on / off, at each scale */
+    double speedup[WHATIF_POINTS][2]; /* predicted, logging on / off and on / off_all, at each scale */
 } whatif_row;
 
 typedef struct whatif_report {
