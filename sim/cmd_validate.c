@@ -245,6 +245,11 @@ int cmd_validate(int argc, char **argv)
         goto done;
     fprintf(stderr, "model: %s (%s, %s, parsl %s)\n", m->path, m->name,
             m->calibrated ? "calibrated" : "UNCALIBRATED", m->parsl_version);
+    /* A model is one machine's: its costs are that CPU's. */
+    for (int k = 0; m->calibrated && m->machine_cpu[0] && k < nb; k++)
+        if (bundles[k].cpu[0] && strcmp(bundles[k].cpu, m->machine_cpu))
+            fprintf(stderr, "sim: warning: bundle '%s' is from another CPU (%s) than the "
+                            "model's (%s)\n", bundles[k].name, bundles[k].cpu, m->machine_cpu);
     if ((rc = validate_new(&v, bundles, nb, o.pool, &err)) != 0 ||
         (rc = validate_simulate(v, m, (int)o.replications, o.seed, &err)) != 0)
         goto done;

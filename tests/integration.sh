@@ -185,7 +185,7 @@ contains "$TMP/err" "badlog/parsl.log:1" "unknown log format names file and line
 # and off), held-out threads configurations of every workload, no held-out
 # htex one (so --check must fail whatever the model).
 mkdir -p "$TMP/vb"
-printf '%s\n' '{"complete": true, "machine": {"cores": 2, "cpu_model": "x", "host_id": "h"},' \
+printf '%s\n' '{"complete": true, "machine": {"cores": 2, "cpu_model": "AMD EPYC", "host_id": "h"},' \
     ' "versions": {"parsl": "2026.10.26", "python": "3.11.7"}}' >"$TMP/vb/manifest.json"
 cat >"$TMP/vb/runs.csv" <<'EOF'
 run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,role,profile,monitoring,status,makespan_s
@@ -230,6 +230,13 @@ fi
 run 1 "validate --check" "$SIM" validate --check --no-db "$TMP/vb"
 contains "$TMP/err" "sim: error: validation targets missed: " "validate --check reason"
 [ "$(grep -c . "$TMP/err")" -eq 2 ] && ok || bad "validate --check: the model line and one reason line"
+mkdir -p "$TMP/vx"
+cp "$TMP/vb/runs.csv" "$TMP/vx/"
+sed 's/AMD EPYC/Intel Xeon/' "$TMP/vb/manifest.json" >"$TMP/vx/manifest.json"
+run 0 "validate a bundle of another CPU" "$SIM" validate --no-db "$TMP/vx"
+contains "$TMP/err" "sim: warning: bundle 'vx' is from another CPU (Intel Xeon) than the model's (AMD EPYC)" "another CPU is named"
+run 1 "pool bundles of two CPUs" "$SIM" validate --pool --no-db "$TMP/vb" "$TMP/vx"
+contains "$TMP/err" "cannot pool bundles of different machines" "two CPUs are not pooled"
 mkdir -p "$TMP/vb2"
 cp "$TMP/vb/manifest.json" "$TMP/vb/runs.csv" "$TMP/vb2/"
 run 0 "validate --pool of two captures" "$SIM" validate --pool --format json --no-db "$TMP/vb" "$TMP/vb2"
