@@ -517,9 +517,6 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
-    if (rc == 0 && (flags & FIT_LOGGING_ON_ONLY))
-        rc = whatif_profile(&base, out, rep, nb > 0 ? bundles[0].cores : start->machine_cores,
-                            err);
     if (rc == 0 && nb > 0) {
         char when[32];
         time_t now = time(NULL);
@@ -540,6 +537,9 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
                  "configurations, %d held-out runs unused); R^2 of log makespans %.3f",
                  when, nb, bundles[0].path, rep->nconfigs, rep->heldout_runs, rep->r2);
     }
+    if (rc == 0 && (flags & FIT_LOGGING_ON_ONLY))
+        rc = whatif_profile(&base, out, rep, nb > 0 ? bundles[0].cores : start->machine_cores,
+                            err);
     return rc;
 }
 

@@ -148,6 +148,25 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
                   err);
     w->fits = p.fits;
     free(p.scratch);
+    /* The ends are fitted models as the fit's is: its machine, versions and
+    ** provenance, with which end they are. */
+    for (int e = 0; e < 2; e++) {
+        model *m = &at[e == 0 ? WHATIF_LOW : WHATIF_HIGH];
+        model costs = *m;
+        *m = *fitted;
+        memcpy(m->stage, costs.stage, sizeof m->stage);
+        m->record_enabled_s = costs.record_enabled_s;
+        m->record_io_s = costs.record_io_s;
+        m->record_disabled_s = costs.record_disabled_s;
+        m->record_handoffs = costs.record_handoffs;
+        m->gil_handoff_s = costs.gil_handoff_s;
+        snprintf(m->provenance, sizeof m->provenance,
+                 "the logging-off what-if's %s end (submit side's scale %.3g, the fit's %.3g; "
+                 "95%% profile interval) of: %.300s", e == 0 ? "most-speedup" : "least-speedup",
+                 w->scale[e == 0 ? WHATIF_LOW : WHATIF_HIGH], w->scale[WHATIF_FIT],
+                 fitted->provenance);
+        w->end[e] = *m;
+    }
     for (int i = 0; rc == 0 && i < rep->nconfigs && w->nrows < WHATIF_MAX_ROWS; i++) {
         const fit_config *fc = &rep->config[i];
         whatif_row *row = &w->row[w->nrows++];

@@ -33,6 +33,8 @@ typedef struct whatif_report {
     int fits;                        /* refits the profile ran */
     whatif_row row[WHATIF_MAX_ROWS];
     int nrows;
+    model end[2];                    /* the refitted models at the low and high scale ends:
+                                     ** the most and the least speedup the runs allow */
 } whatif_report;
 
 struct fit_report;

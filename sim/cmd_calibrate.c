@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "../calibrate/bundle.h"
@@ -28,7 +29,8 @@
 #define MAX_INPUTS 64
 
 static const char usage_short[] =
-    "usage: sim calibrate PATH... -o MODEL.yaml [--report] [--store FILE]\n";
+    "usage: sim calibrate PATH... -o MODEL.yaml [--report] [--store FILE]\n"
+    "       [--logging-on-only [--ends PREFIX]]\n";
 
 static const char usage_long[] =
     "\n"
@@ -44,7 +46,11 @@ static const char usage_long[] =
     "                       (default " DEFAULT_STORE ")\n"
     "  --no-store           do not keep them\n"
     "  --logging-on-only    fit on runs with logging on only, so that validate's\n"
-    "                       logging-off what-if predicts runs the fit never saw\n"
+    "                       logging-off what-if predicts runs the fit never saw;\n"
+    "                       the report gives the what-if's 95% interval\n"
+    "  --ends PREFIX        with --logging-on-only, also write the models at the\n"
+    "                       interval's ends: PREFIX.most.yaml (the most speedup\n"
+    "                       the runs allow) and PREFIX.least.yaml\n"
     "  --start FILE         values for what traces cannot measure\n"
     "                       (default " DEFAULT_START ")\n"
     "  -h, --help           show this help\n";
@@ -56,6 +62,7 @@ static const struct option options[] = {
     {"no-store", no_argument, NULL, 'n'},
     {"start", required_argument, NULL, 't'},
     {"logging-on-only", no_argument, NULL, 'l'},
+    {"ends", required_argument, NULL, 'e'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -194,7 +201,8 @@ static void print_profiles(const bundle *bundles, int nb, FILE *out)
 
 int cmd_calibrate(int argc, char **argv)
 {
-    const char *output = NULL, *store = DEFAULT_STORE, *start_path = DEFAULT_START;
+    const char *output = NULL, *store = DEFAULT_STORE, *start_path = DEFAULT_START, *ends = NULL;
+    char end_path[2][1024] = {"", ""};
     int report = 0, flags = 0, opt, nb = 0, runinfos = 0, profiles = 0, nmonitoring = 0, rc = 0;
     const char *monitoring[MAX_INPUTS];
     bundle *bundles = NULL;
@@ -214,6 +222,7 @@ int cmd_calibrate(int argc, char **argv)
         case 'n': store = NULL; break;
         case 't': start_path = optarg; break;
         case 'l': flags |= FIT_LOGGING_ON_ONLY; break;
+        case 'e': ends = optarg; break;
         case 'h':
             printf("%s%s", usage_short, usage_long);
             return 0;
@@ -225,6 +234,10 @@ int cmd_calibrate(int argc, char **argv)
     if (output == NULL || optind >= argc) {
         fprintf(stderr, "sim: error: %s\n%s", output ? "no PATH to calibrate from"
                                                      : "no output model file (-o)", usage_short);
+        return 2;
+    }
+    if (ends && !(flags & FIT_LOGGING_ON_ONLY)) {
+        fprintf(stderr, "sim: error: --ends needs --logging-on-only\n%s", usage_short);
         return 2;
     }
     if (argc - optind > MAX_INPUTS) {
@@ -290,6 +303,11 @@ int cmd_calibrate(int argc, char **argv)
             }
     if ((rc = fit_model(bundles, nb, sp, flags, &start, &fitted, rep, &err)) != 0)
         goto done;
+    if (ends && !rep->whatif.done) {
+        rc = error_set(&err, SIM_EINPUT, NULL, 0, 0, "--ends: too few logging-on calibration "
+                       "configurations for the what-if's interval (4 needed)");
+        goto done;
+    }
     if (store) {
         rc = tracestore_open(&ts, store, &err);
         for (int k = 0; rc == 0 && k < nb; k++)
@@ -299,8 +317,18 @@ int cmd_calibrate(int argc, char **argv)
         if (rc)
             goto done;
     }
+    /* The ends first, and gone again if the model cannot be written: no
+    ** partial output. */
+    for (int e = 0; ends && e < 2; e++) {
+        snprintf(end_path[e], sizeof end_path[e], "%s.%s.yaml", ends, e == 0 ? "most" : "least");
+        if ((rc = model_write(&rep->whatif.end[e], end_path[e], &err)) != 0) {
+            end_path[e][0] = 0;
+            goto done;
+        }
+    }
     if ((rc = model_write(&fitted, output, &err)) != 0)
         goto done;
+    end_path[0][0] = end_path[1][0] = 0;
     if (report) {
         fit_print_report(rep, &fitted, stdout);
         print_profiles(bundles, nb, stdout);
@@ -309,6 +337,9 @@ int cmd_calibrate(int argc, char **argv)
                     "%d calibration configurations, R^2 %.3f\n",
             output, nb, runinfos, profiles, rep->nconfigs, rep->r2);
 done:
+    for (int e = 0; e < 2; e++)
+        if (end_path[e][0])
+            unlink(end_path[e]);
     if (ts)
         tracestore_close(ts);
     for (int k = 0; k < nb; k++)

@@ -300,6 +300,14 @@ contains "$TMP/out" "logging-off what-if from logging-on runs alone: the submit 
 contains "$TMP/out" "95% profile interval" "the what-if's interval"
 [ "$(grep -cE '^(double|increment) +[0-9]+ (threads|htex) +[0-9]+( +[0-9.]+){6}$' "$TMP/out")" -eq 4 ] \
     && ok || bad "a speedup row per logging-on configuration"
+run 0 "calibrate with the interval's ends" "$SIM" calibrate "$TMP/ob" --logging-on-only \
+    --ends "$TMP/ends" -o "$TMP/on2.yaml" --no-store
+[ -s "$TMP/ends.most.yaml" ] && [ -s "$TMP/ends.least.yaml" ] && ok || bad "--ends writes both models"
+contains "$TMP/ends.most.yaml" "most-speedup end" "an end's provenance says which"
+run 0 "an end model runs" "$SIM" run --model "$TMP/ends.least.yaml" --workload double --size 100 \
+    --executor threads --workers 4 --no-db
+run 2 "--ends without --logging-on-only" "$SIM" calibrate "$TMP/ob" --ends "$TMP/e2" -o "$TMP/x.yaml" --no-store
+[ ! -e "$TMP/x.yaml" ] && [ ! -e "$TMP/e2.most.yaml" ] && ok || bad "misuse wrote nothing"
 run 0 "calibrate with the logging-off run" "$SIM" calibrate "$TMP/ob" -o "$TMP/full.yaml" --no-store --report
 ! grep -q "profile interval" "$TMP/out" && ok || bad "no profile when a logging-off run is fitted"
 
