@@ -30,7 +30,7 @@
 
 static const char usage_short[] =
     "usage: sim calibrate PATH... -o MODEL.yaml [--report] [--store FILE]\n"
-    "       [--logging-on-only [--ends PREFIX]]\n";
+    "       [--logging-on-only [--ends PREFIX] | --logging-off-from W:SIZE:EXECUTOR]\n";
 
 static const char usage_long[] =
     "\n"
@@ -51,6 +51,10 @@ static const char usage_long[] =
     "  --ends PREFIX        with --logging-on-only, also write the models at the\n"
     "                       interval's ends: PREFIX.most.yaml (the most speedup\n"
     "                       the runs allow) and PREFIX.least.yaml\n"
+    "  --logging-off-from W:SIZE:EXECUTOR\n"
+    "                       fit on the logging-on runs and on the logging-off runs\n"
+    "                       of this one configuration (e.g. double:1000:threads);\n"
+    "                       every other logging-off run is held out\n"
     "  --start FILE         values for what traces cannot measure\n"
     "                       (default " DEFAULT_START ")\n"
     "  -h, --help           show this help\n";
@@ -63,6 +67,7 @@ static const struct option options[] = {
     {"start", required_argument, NULL, 't'},
     {"logging-on-only", no_argument, NULL, 'l'},
     {"ends", required_argument, NULL, 'e'},
+    {"logging-off-from", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -199,9 +204,69 @@ static void print_profiles(const bundle *bundles, int nb, FILE *out)
         }
 }
 
+/* The one logging-off configuration --logging-off-from keeps. */
+typedef struct off_config {
+    int workload;
+    long size;
+    int executor;
+} off_config;
+
+static int parse_off_config(const char *text, off_config *c)
+{
+    char workload[32], executor[32];
+    long size;
+    int used = 0;
+
+    if (sscanf(text, "%31[^:]:%ld:%31[^:]%n", workload, &size, executor, &used) != 3 ||
+        text[used] != 0 || size <= 0)
+        return -1;
+    c->workload = sim_workload_lookup(workload);
+    c->executor = sim_executor_lookup(executor);
+    c->size = size;
+    return c->workload < 0 || c->executor < 0 ? -1 : 0;
+}
+
+/* With hold set, mark every calibration run with logging off that is not
+** of configuration c as held out, remembering which in the run's
+** off_held; without it, undo that. Fails (SIM_EINPUT) when no
+** calibration run of c has logging off. */
+static int hold_out_logging_off(bundle *bundles, int nb, const off_config *c, int hold,
+                                sim_error *err)
+{
+    int kept = 0;
+
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            bundle_run *r = &bundles[k].runs[i];
+            if (!hold) {
+                if (r->off_held)
+                    r->heldout = 0;
+                r->off_held = 0;
+                continue;
+            }
+            if (r->logging == LOGGING_ON || r->heldout)
+                continue;
+            if (r->workload == c->workload && r->size == c->size && r->executor == c->executor) {
+                kept += r->ok;
+                continue;
+            }
+            r->heldout = 1;
+            r->off_held = 1;
+        }
+    if (hold && kept == 0) {
+        hold_out_logging_off(bundles, nb, c, 0, NULL);
+        return error_set(err, SIM_EINPUT, nb > 0 ? bundles[0].path : NULL, 0, 0,
+                         "--logging-off-from: no calibration run of that configuration has "
+                         "logging off");
+    }
+    return 0;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     const char *output = NULL, *store = DEFAULT_STORE, *start_path = DEFAULT_START, *ends = NULL;
+    const char *off_from = NULL;
+    off_config off = {-1, 0, -1};
     char end_path[2][1024] = {"", ""};
     int report = 0, flags = 0, opt, nb = 0, runinfos = 0, profiles = 0, nmonitoring = 0, rc = 0;
     const char *monitoring[MAX_INPUTS];
@@ -223,6 +288,7 @@ int cmd_calibrate(int argc, char **argv)
         case 't': start_path = optarg; break;
         case 'l': flags |= FIT_LOGGING_ON_ONLY; break;
         case 'e': ends = optarg; break;
+        case 'f': off_from = optarg; break;
         case 'h':
             printf("%s%s", usage_short, usage_long);
             return 0;
@@ -234,6 +300,16 @@ int cmd_calibrate(int argc, char **argv)
     if (output == NULL || optind >= argc) {
         fprintf(stderr, "sim: error: %s\n%s", output ? "no PATH to calibrate from"
                                                      : "no output model file (-o)", usage_short);
+        return 2;
+    }
+    if (off_from && (flags & FIT_LOGGING_ON_ONLY)) {
+        fprintf(stderr, "sim: error: --logging-off-from and --logging-on-only exclude each "
+                        "other\n%s", usage_short);
+        return 2;
+    }
+    if (off_from && parse_off_config(off_from, &off) != 0) {
+        fprintf(stderr, "sim: error: --logging-off-from '%s': not WORKLOAD:SIZE:EXECUTOR "
+                        "(e.g. double:1000:threads)\n%s", off_from, usage_short);
         return 2;
     }
     if (ends && !(flags & FIT_LOGGING_ON_ONLY)) {
@@ -301,7 +377,19 @@ int cmd_calibrate(int argc, char **argv)
                                "run '%s' has zero tasks", bundles[k].runs[i].id);
                 goto done;
             }
-    if ((rc = fit_model(bundles, nb, sp, flags, &start, &fitted, rep, &err)) != 0)
+    if (off_from && (rc = hold_out_logging_off(bundles, nb, &off, 1, &err)) != 0)
+        goto done;
+    rc = fit_model(bundles, nb, sp, flags, &start, &fitted, rep, &err);
+    if (off_from) {
+        /* The store keeps the bundles' own roles. */
+        hold_out_logging_off(bundles, nb, &off, 0, NULL);
+        if (rc == 0) {
+            size_t len = strlen(fitted.provenance);
+            snprintf(fitted.provenance + len, sizeof fitted.provenance - len,
+                     "; logging-off runs of %s only", off_from);
+        }
+    }
+    if (rc)
         goto done;
     if (ends && !rep->whatif.done) {
         rc = error_set(&err, SIM_EINPUT, NULL, 0, 0, "--ends: too few logging-on calibration "

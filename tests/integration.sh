@@ -308,6 +308,16 @@ run 0 "an end model runs" "$SIM" run --model "$TMP/ends.least.yaml" --workload d
     --executor threads --workers 4 --no-db
 run 2 "--ends without --logging-on-only" "$SIM" calibrate "$TMP/ob" --ends "$TMP/e2" -o "$TMP/x.yaml" --no-store
 [ ! -e "$TMP/x.yaml" ] && [ ! -e "$TMP/e2.most.yaml" ] && ok || bad "misuse wrote nothing"
+run 0 "calibrate with one logging-off configuration" "$SIM" calibrate "$TMP/ob" \
+    --logging-off-from double:100:threads -o "$TMP/one.yaml" --no-store
+contains "$TMP/one.yaml" "logging-off runs of double:100:threads only" "the model says which"
+echo "kept" >"$TMP/keep.yaml"
+run 1 "--logging-off-from a configuration without logging-off runs" "$SIM" calibrate "$TMP/ob" \
+    --logging-off-from double:300:threads -o "$TMP/keep.yaml" --no-store
+contains "$TMP/err" "no calibration run of that configuration has logging off" "names the reason"
+[ "$(cat "$TMP/keep.yaml")" = kept ] && ok || bad "a failed calibrate touched the model file"
+run 2 "--logging-off-from not a configuration" "$SIM" calibrate "$TMP/ob" \
+    --logging-off-from double:100 -o "$TMP/x.yaml" --no-store
 run 0 "calibrate with the logging-off run" "$SIM" calibrate "$TMP/ob" -o "$TMP/full.yaml" --no-store --report
 ! grep -q "profile interval" "$TMP/out" && ok || bad "no profile when a logging-off run is fitted"
 
