@@ -16,6 +16,7 @@
     SUITE(gcfit) \
     SUITE(threadcpu) \
     SUITE(htexcpu) \
+    SUITE(whatif) \
     SUITE(spans) \
     SUITE(model) \
     SUITE(experiment) \
