@@ -467,6 +467,42 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     return rc;
 }
 
+/* Fitted on logging-on runs alone, the sum of squares is flat along the
+** submit side's scale, and the solver can stop in a local minimum that the
+** what-if's profile then walks past (whatif.c). The model is the best fit
+** found: the profile's lowest refit, when it is lower, profiled again. */
+static int logging_on_only_optimum(const model *base, model *out, fit_report *rep, int cores,
+                                   sim_error *err)
+{
+    fit_report *again;
+    model m;
+    int rc;
+
+    if ((rc = whatif_profile(base, out, rep, cores, err)) != 0 || rep->whatif.best_chi2 <= 0)
+        return rc;
+    if ((again = malloc(sizeof *again)) == NULL)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
+    *again = *rep;
+    again->held_submit_side = rep->whatif.best_scale;
+    rc = fit_scale(base, again, cores, &m, err);
+    if (rc == 0 && again->chi2 < rep->chi2) {
+        double first_scale = rep->factor[FACTOR_SUBMIT_SIDE], first_chi2 = rep->chi2;
+        again->held_submit_side = 0;
+        *rep = *again;
+        *out = m;
+        rc = whatif_profile(base, out, rep, cores, err);
+        rep->whatif.moved_from_scale = first_scale;
+        rep->whatif.moved_from_chi2 = first_chi2;
+    }
+    free(again);
+    /* The scale's interval is the profile's, not the Jacobian's. */
+    if (rc == 0 && rep->whatif.done) {
+        rep->factor_low[FACTOR_SUBMIT_SIDE] = rep->whatif.scale[WHATIF_LOW];
+        rep->factor_high[FACTOR_SUBMIT_SIDE] = rep->whatif.scale[WHATIF_HIGH];
+    }
+    return rc;
+}
+
 int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const model *start,
               model *out, fit_report *rep, sim_error *err)
 {
@@ -517,6 +553,9 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     if ((rc = collect_configs(bundles, nb, flags, rep, err)) != 0)
         return rc;
     rc = fit_scale(&base, rep, nb > 0 ? bundles[0].cores : start->machine_cores, out, err);
+    if (rc == 0 && (flags & FIT_LOGGING_ON_ONLY))
+        rc = logging_on_only_optimum(&base, out, rep,
+                                     nb > 0 ? bundles[0].cores : start->machine_cores, err);
     if (rc == 0 && nb > 0) {
         char when[32];
         time_t now = time(NULL);
@@ -537,9 +576,10 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
                  "configurations, %d held-out runs unused); R^2 of log makespans %.3f",
                  when, nb, bundles[0].path, rep->nconfigs, rep->heldout_runs, rep->r2);
     }
-    if (rc == 0 && (flags & FIT_LOGGING_ON_ONLY))
-        rc = whatif_profile(&base, out, rep, nb > 0 ? bundles[0].cores : start->machine_cores,
-                            err);
+    /* The interval's end models carry the fitted model's machine and
+    ** provenance, which the block above has just set. */
+    for (int e = 0; rc == 0 && rep->whatif.done && e < 2; e++)
+        whatif_label_end(&rep->whatif, e, out);
     return rc;
 }
 

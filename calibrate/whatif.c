@@ -39,6 +39,7 @@ typedef struct profile {
     fit_report *scratch;         /* a refit's report; owned by the caller */
     int cores;
     int fits;
+    double best_chi2, best_scale; /* the lowest refit's */
 } profile;
 
 /* The sum of squares with the submit side's factor held at scale, and
@@ -53,6 +54,10 @@ static int refit(profile *p, double scale, model *m, double *chi2, sim_error *er
     rc = fit_scale(p->base, p->scratch, p->cores, m, err);
     p->fits++;
     *chi2 = p->scratch->chi2;
+    if (rc == 0 && *chi2 < p->best_chi2) {
+        p->best_chi2 = *chi2;
+        p->best_scale = scale;
+    }
     return rc;
 }
 
@@ -128,7 +133,7 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
 {
     whatif_report *w = &rep->whatif;
     model at[WHATIF_POINTS];
-    profile p = {base, rep, malloc(sizeof *rep), cores, 0};
+    profile p = {base, rep, malloc(sizeof *rep), cores, 0, INFINITY, 0};
     int reps = rep->replications > 0 ? rep->replications : 1, rc = 0;
 
     memset(w, 0, sizeof *w);
@@ -147,26 +152,11 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
         rc = side(&p, +1, w->threshold, &w->scale[WHATIF_HIGH], &at[WHATIF_HIGH], &w->open_high,
                   err);
     w->fits = p.fits;
+    w->best_chi2 = p.best_chi2 < rep->chi2 * (1 - 1e-6) ? p.best_chi2 : 0;
+    w->best_scale = w->best_chi2 > 0 ? p.best_scale : 0;
     free(p.scratch);
-    /* The ends are fitted models as the fit's is: its machine, versions and
-    ** provenance, with which end they are. */
-    for (int e = 0; e < 2; e++) {
-        model *m = &at[e == 0 ? WHATIF_LOW : WHATIF_HIGH];
-        model costs = *m;
-        *m = *fitted;
-        memcpy(m->stage, costs.stage, sizeof m->stage);
-        m->record_enabled_s = costs.record_enabled_s;
-        m->record_io_s = costs.record_io_s;
-        m->record_disabled_s = costs.record_disabled_s;
-        m->record_handoffs = costs.record_handoffs;
-        m->gil_handoff_s = costs.gil_handoff_s;
-        snprintf(m->provenance, sizeof m->provenance,
-                 "the logging-off what-if's %s end (submit side's scale %.3g, the fit's %.3g; "
-                 "95%% profile interval) of: %.300s", e == 0 ? "most-speedup" : "least-speedup",
-                 w->scale[e == 0 ? WHATIF_LOW : WHATIF_HIGH], w->scale[WHATIF_FIT],
-                 fitted->provenance);
-        w->end[e] = *m;
-    }
+    w->end[0] = at[WHATIF_LOW];
+    w->end[1] = at[WHATIF_HIGH];
     for (int i = 0; rc == 0 && i < rep->nconfigs && w->nrows < WHATIF_MAX_ROWS; i++) {
         const fit_config *fc = &rep->config[i];
         whatif_row *row = &w->row[w->nrows++];
@@ -191,6 +181,25 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
     return rc;
 }
 
+void whatif_label_end(whatif_report *w, int e, const model *fitted)
+{
+    model *m = &w->end[e];
+    model costs = *m;
+
+    *m = *fitted;
+    memcpy(m->stage, costs.stage, sizeof m->stage);
+    m->record_enabled_s = costs.record_enabled_s;
+    m->record_io_s = costs.record_io_s;
+    m->record_disabled_s = costs.record_disabled_s;
+    m->record_handoffs = costs.record_handoffs;
+    m->gil_handoff_s = costs.gil_handoff_s;
+    snprintf(m->provenance, sizeof m->provenance,
+             "the logging-off what-if's %s end (submit side's scale %.3g, the fit's %.3g; "
+             "95%% profile interval) of: %.300s", e == 0 ? "most-speedup" : "least-speedup",
+             w->scale[e == 0 ? WHATIF_LOW : WHATIF_HIGH], w->scale[WHATIF_FIT],
+             fitted->provenance);
+}
+
 void whatif_print(const fit_report *rep, FILE *out)
 {
     const whatif_report *w = &rep->whatif;
@@ -204,6 +213,13 @@ void whatif_print(const fit_report *rep, FILE *out)
             w->scale[WHATIF_FIT], w->open_low ? "<" : "", w->scale[WHATIF_LOW],
             w->scale[WHATIF_HIGH], w->open_high ? "+" : "", w->chi2, w->threshold, w->fits,
             WHATIF_SCALE_MIN, WHATIF_SCALE_MAX);
+    if (w->moved_from_scale > 0)
+        fprintf(out, "(the solver stopped at scale %.3g, sum of squares %.4f; the profile found "
+                     "this better fit, which the model is)\n", w->moved_from_scale,
+                w->moved_from_chi2);
+    if (w->best_chi2 > 0)
+        fprintf(out, "(a refit at scale %.3g fitted better still, sum of squares %.4f: the sum is "
+                     "flat along the scale)\n", w->best_scale, w->best_chi2);
     fprintf(out, "%-37s %-26s %s\n", "", "off", "off_all");
     fprintf(out, "%-10s %8s %-8s %7s  %8s %8s %8s  %8s %8s %8s\n", "workload", "size",
             "executor", "workers", "low", "fit", "high", "low", "fit", "high");

@@ -31,6 +31,8 @@ typedef struct whatif_report {
     int open_low, open_high;         /* 1: the end reached the search's limit, not the threshold */
     double chi2, threshold;          /* the fit's sum of squares; the interval's bound on it */
     int fits;                        /* refits the profile ran */
+    double best_chi2, best_scale;    /* the lowest refit, when below the fit's: a better optimum */
+    double moved_from_scale, moved_from_chi2; /* > 0: the solver's own optimum, left for a better one */
     whatif_row row[WHATIF_MAX_ROWS];
     int nrows;
     model end[2];                    /* the refitted models at the low and high scale ends:
@@ -46,6 +48,10 @@ struct fit_report;
 ** or SIM_EFIT / SIM_ENOMEM. Costs some 15 refits. */
 int whatif_profile(const model *base, const model *fitted, struct fit_report *rep, int cores,
                    sim_error *err);
+
+/* Give w's end e (0 the most-speedup one, 1 the least) the fitted model's
+** machine, versions and provenance, saying which end it is. */
+void whatif_label_end(whatif_report *w, int e, const model *fitted);
 
 /* Print rep->whatif as an aligned table (nothing when not profiled). */
 void whatif_print(const struct fit_report *rep, FILE *out);

@@ -121,9 +121,16 @@ START_TEST(test_interval_holds_the_truth)
         ck_assert(speedup <= r->speedup[WHATIF_LOW][0]);
         ck_assert(speedup >= r->speedup[WHATIF_HIGH][0]);
     }
-    /* the ends are whole models: the fit's machine, their own costs */
-    ck_assert_int_eq(rep->whatif.end[1].machine_cores, fitted.machine_cores);
+    /* labelled, the ends are whole models: the fit's machine, their own costs */
+    snprintf(fitted.provenance, sizeof fitted.provenance, "the fit");
+    fitted.machine_cores = 7;
+    for (int e = 0; e < 2; e++)
+        whatif_label_end(&rep->whatif, e, &fitted);
+    ck_assert_int_eq(rep->whatif.end[1].machine_cores, 7);
     ck_assert(strstr(rep->whatif.end[0].provenance, "most-speedup") != NULL);
+    ck_assert(strstr(rep->whatif.end[1].provenance, "of: the fit") != NULL);
+    ck_assert(rep->whatif.end[0].stage[STAGE_SUBMIT].mean_s <
+              rep->whatif.end[1].stage[STAGE_SUBMIT].mean_s);
     gsl_rng_free(rng);
     free(rep);
     free(again);
