@@ -91,39 +91,46 @@ static void apply(fit_context *c, const double *x, double *factor)
     m->gil_handoff_s = c->rep->handoff_s * factor[FACTOR_HANDOFF];
 }
 
-/* The median makespan over the report's replications (with full
-** collections at a random phase, one seed alone would fit the phase), and
-** the mean of their context switches: the submitting process's wake-ups
-** and the GIL hand-offs its records cause, what its threads' voluntary
-** context switches count. */
-static double simulate(fit_context *c, const fit_config *fc, double *switches)
+double fit_makespan(const model *m, const fit_config *fc, int logging, int cores,
+                    int replications, double *switches, sim_error *err)
 {
     sim_config cfg;
     sim_result res;
-    sim_error err;
     double makespan[FIT_MAX_REPLICATIONS];
-    int n = c->rep->replications > 0 ? c->rep->replications : 1;
+    int n = replications > 0 ? replications : 1;
 
     memset(&cfg, 0, sizeof cfg);
     cfg.workload = fc->workload;
     cfg.size = fc->size;
     cfg.executor = fc->executor;
     cfg.workers = fc->workers;
-    cfg.logging = fc->logging;
-    cfg.cores = c->cores;
-    cfg.model = &c->trial;
-    *switches = 0;
+    cfg.logging = logging;
+    cfg.cores = cores;
+    cfg.model = m;
+    if (switches)
+        *switches = 0;
     for (int r = 0; r < n; r++) {
         /* validate.c's seeds for its replications */
         cfg.seed = 1 + (uint64_t)r * 0x9E3779B97F4A7C15ULL;
-        if (sim_run(&cfg, &res, &err) != 0) {
-            c->failed = 1;
+        if (sim_run(&cfg, &res, err) != 0)
             return NAN;
-        }
         makespan[r] = res.makespan_s;
-        *switches += ((double)res.wakeups + res.record_handoffs) / n;
+        if (switches)
+            *switches += ((double)res.wakeups + res.record_handoffs) / n;
     }
     return group_median(makespan, n);
+}
+
+/* The trial model's makespan of a calibration configuration, as fitted. */
+static double simulate(fit_context *c, const fit_config *fc, double *switches)
+{
+    sim_error err;
+    double p = fit_makespan(&c->trial, fc, fc->logging, c->cores, c->rep->replications,
+                            switches, &err);
+
+    if (isnan(p))
+        c->failed = 1;
+    return p;
 }
 
 /* Whether a configuration's context switches are fitted too: counted, and

@@ -129,6 +129,15 @@ int fit_model(const bundle *bundles, int nbundles, const spans *sp, int flags,
 ** *out set, or SIM_EFIT / SIM_ENOMEM. */
 int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_error *err);
 
+/* The median makespan of configuration fc, logging as given, over
+** replications seeds (validate.c's), simulated with model m on cores
+** cores (with full collections at a random phase, one seed alone would
+** give one phase); *switches, when not NULL, the mean of the submitting
+** process's wake-ups and record hand-offs, what its threads' voluntary
+** context switches count. NAN with err filled when a simulation fails. */
+double fit_makespan(const model *m, const fit_config *fc, int logging, int cores,
+                    int replications, double *switches, sim_error *err);
+
 /* Print the report as aligned tables. */
 void fit_print_report(const fit_report *rep, const model *m, FILE *out);
 

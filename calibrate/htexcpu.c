@@ -35,10 +35,11 @@
 
 enum { PROCESS_INTERCHANGE, PROCESS_MANAGER, PROCESS_WORKERS, PROCESS_COUNT };
 
+/* CPU per task; negative when not measured. */
 static double process_cpu(const bundle_run *r, int p)
 {
-    return p == PROCESS_INTERCHANGE ? r->cpu_interchange_s
-         : p == PROCESS_MANAGER ? r->cpu_manager_s : r->cpu_workers_s;
+    return (p == PROCESS_INTERCHANGE ? r->cpu_interchange_s
+            : p == PROCESS_MANAGER ? r->cpu_manager_s : r->cpu_workers_s) / r->tasks;
 }
 
 static double process_records(const bundle_run *r, int p)
@@ -62,7 +63,7 @@ typedef struct run_filter {
     int worker_debug;                /* 1: worker_debug runs only, 0: none of them */
     int logging;                     /* the runs' logging, or -1: any with the worker side logging */
     int flags;                       /* fit_model's */
-    double (*value)(const bundle_run *, int); /* process_cpu or process_records */
+    double (*value)(const bundle_run *, int); /* per task: process_cpu or process_records */
 } run_filter;
 
 static int accepted(const bundle_run *r, const run_filter *f)
@@ -77,9 +78,8 @@ static int accepted(const bundle_run *r, const run_filter *f)
     return 1;
 }
 
-/* The median over the runs f accepts of each process's value, per task
-** for CPU (the records are per task already); 0 when none. Returns the
-** runs. */
+/* The median over the runs f accepts of each process's value; 0 when
+** none. Returns the runs. */
 static int process_medians(const bundle *bundles, int nb, const run_filter *f,
                            double out[PROCESS_COUNT])
 {
@@ -92,8 +92,7 @@ static int process_medians(const bundle *bundles, int nb, const run_filter *f,
             if (!accepted(r, f))
                 continue;
             for (int p = 0; p < PROCESS_COUNT; p++)
-                v[p][n] = f->value == process_cpu ? process_cpu(r, p) / r->tasks
-                                                  : f->value(r, p);
+                v[p][n] = f->value(r, p);
             n++;
         }
     for (int p = 0; p < PROCESS_COUNT; p++)

@@ -25,7 +25,6 @@
 
 #include "../sim/sim.h"
 #include "fit.h"
-#include "group.h"
 
 /* The scales searched: the solver's start scan's range (fit.c). At 1 the
 ** stages cost their spans, wall time 10-30 times their CPU. */
@@ -103,38 +102,13 @@ static int side(profile *p, int dir, double threshold, double *end, model *end_m
     return 0;
 }
 
-/* The median makespan over the fit's replications (validate.c's seeds). */
-static double makespan(const model *m, const fit_config *fc, int logging, int cores, int reps,
-                       sim_error *err)
-{
-    double v[FIT_MAX_REPLICATIONS];
-    sim_config cfg;
-    sim_result res;
-
-    memset(&cfg, 0, sizeof cfg);
-    cfg.workload = fc->workload;
-    cfg.size = fc->size;
-    cfg.executor = fc->executor;
-    cfg.workers = fc->workers;
-    cfg.logging = logging;
-    cfg.cores = cores;
-    cfg.model = m;
-    for (int r = 0; r < reps; r++) {
-        cfg.seed = 1 + (uint64_t)r * 0x9E3779B97F4A7C15ULL;
-        if (sim_run(&cfg, &res, err) != 0)
-            return NAN;
-        v[r] = res.makespan_s;
-    }
-    return group_median(v, reps);
-}
-
 int whatif_profile(const model *base, const model *fitted, fit_report *rep, int cores,
                    sim_error *err)
 {
     whatif_report *w = &rep->whatif;
     model at[WHATIF_POINTS];
     profile p = {base, rep, malloc(sizeof *rep), cores, 0, INFINITY, 0};
-    int reps = rep->replications > 0 ? rep->replications : 1, rc = 0;
+    int reps = rep->replications, rc = 0;
 
     memset(w, 0, sizeof *w);
     if (p.scratch == NULL)
@@ -166,9 +140,9 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
         row->workers = fc->workers;
         for (int k = 0; rc == 0 && k < WHATIF_POINTS; k++) {
             static const int offs[2] = {LOGGING_OFF, LOGGING_OFF_ALL};
-            double on = makespan(&at[k], fc, LOGGING_ON, cores, reps, err);
+            double on = fit_makespan(&at[k], fc, LOGGING_ON, cores, reps, NULL, err);
             for (int o = 0; o < 2; o++) {
-                double off = makespan(&at[k], fc, offs[o], cores, reps, err);
+                double off = fit_makespan(&at[k], fc, offs[o], cores, reps, NULL, err);
                 if (!(on > 0) || !(off > 0)) {
                     rc = SIM_EFIT;
                     break;
@@ -184,15 +158,17 @@ int whatif_profile(const model *base, const model *fitted, fit_report *rep, int 
 void whatif_label_end(whatif_report *w, int e, const model *fitted)
 {
     model *m = &w->end[e];
-    model costs = *m;
 
-    *m = *fitted;
-    memcpy(m->stage, costs.stage, sizeof m->stage);
-    m->record_enabled_s = costs.record_enabled_s;
-    m->record_io_s = costs.record_io_s;
-    m->record_disabled_s = costs.record_disabled_s;
-    m->record_handoffs = costs.record_handoffs;
-    m->gil_handoff_s = costs.gil_handoff_s;
+    /* The costs are the refit's; what fit_model adds to a fitted model, the
+    ** fit's. */
+    m->calibrated = fitted->calibrated;
+    m->machine_cores = fitted->machine_cores;
+    m->machine_memory_gib = fitted->machine_memory_gib;
+    memcpy(m->name, fitted->name, sizeof m->name);
+    memcpy(m->machine_cpu, fitted->machine_cpu, sizeof m->machine_cpu);
+    memcpy(m->machine_host, fitted->machine_host, sizeof m->machine_host);
+    memcpy(m->parsl_version, fitted->parsl_version, sizeof m->parsl_version);
+    memcpy(m->python_version, fitted->python_version, sizeof m->python_version);
     snprintf(m->provenance, sizeof m->provenance,
              "the logging-off what-if's %s end (submit side's scale %.3g, the fit's %.3g; "
              "95%% profile interval) of: %.300s", e == 0 ? "most-speedup" : "least-speedup",

@@ -12,6 +12,7 @@
 
 #include "../calibrate/htexcpu.h"
 #include "../sim/sim.h"
+#include "fixture.h"
 #include "suites.h"
 
 /* CPU in seconds over 1000 tasks: interchange, manager, workers. */
@@ -51,16 +52,6 @@ static void base_model(model *m)
     m->stage[STAGE_WORKER_EXECUTE].mean_s = 2e-3;
 }
 
-static void with_runs(bundle *b, const bundle_run *runs, int n)
-{
-    memset(b, 0, sizeof *b);
-    b->cores = 2;
-    b->runs = calloc(n, sizeof *b->runs);
-    ck_assert_ptr_nonnull(b->runs);
-    memcpy(b->runs, runs, sizeof *runs * n);
-    b->nruns = n;
-}
-
 static void report(fit_report *rep)
 {
     memset(rep, 0, sizeof *rep);
@@ -81,7 +72,7 @@ START_TEST(test_off_all_gives_the_work)
     model m;
     fit_report rep;
 
-    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
     base_model(&m);
     report(&rep);
     htexcpu_apply(&m, &rep, &b, 1, 0);
@@ -117,7 +108,7 @@ START_TEST(test_logging_on_only_counts_the_logging)
     fit_report rep;
 
     runs[5].records_interchange = 40;
-    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
     base_model(&m);
     report(&rep);
     htexcpu_apply(&m, &rep, &b, 1, FIT_LOGGING_ON_ONLY);
@@ -146,7 +137,7 @@ START_TEST(test_without_counts_the_spans_stay)
     model m, before;
     fit_report rep;
 
-    with_runs(&b, runs, 1);                 /* no worker_debug run */
+    fixture_bundle(&b, runs, 1);                 /* no worker_debug run */
     base_model(&m);
     before = m;
     report(&rep);
@@ -155,7 +146,7 @@ START_TEST(test_without_counts_the_spans_stay)
     ck_assert_mem_eq(&m, &before, sizeof m);
     bundle_release(&b);
 
-    with_runs(&b, runs, 2);                 /* no dropped record's cost */
+    fixture_bundle(&b, runs, 2);                 /* no dropped record's cost */
     report(&rep);
     rep.record_dropped_s = 0;
     htexcpu_apply(&m, &rep, &b, 1, FIT_LOGGING_ON_ONLY);
@@ -178,7 +169,7 @@ START_TEST(test_unmeasured_cpu_leaves_the_model)
     fit_report rep;
 
     runs[2].cpu_interchange_s = -1;
-    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
     base_model(&m);
     before = m;
     report(&rep);

@@ -11,6 +11,7 @@
 
 #include "../calibrate/threadcpu.h"
 #include "../sim/sim.h"
+#include "fixture.h"
 #include "suites.h"
 
 static bundle_run run(int executor, int logging, double launch, double result, double workers)
@@ -41,16 +42,6 @@ static void base_model(model *m)
     m->stage[STAGE_RESULT_RECEIVE].mean_s = 6e-4;
 }
 
-static void with_runs(bundle *b, const bundle_run *runs, int n)
-{
-    memset(b, 0, sizeof *b);
-    b->cores = 2;
-    b->runs = calloc(n, sizeof *b->runs);
-    ck_assert_ptr_nonnull(b->runs);
-    memcpy(b->runs, runs, sizeof *runs * n);
-    b->nruns = n;
-}
-
 START_TEST(test_htex_stages_from_thread_cpu)
 {
     /* Medians: launch 0.080 s, result 0.100 s per 1000 tasks; workers 0.020. */
@@ -67,7 +58,7 @@ START_TEST(test_htex_stages_from_thread_cpu)
     model m;
     fit_report rep;
 
-    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
     base_model(&m);
     memset(&rep, 0, sizeof rep);
     threadcpu_apply(&m, &rep, &b, 1, 0);
@@ -97,7 +88,7 @@ START_TEST(test_unusable_runs_leave_the_model)
 
     runs[2].heldout = 1;
     runs[3].workload = WORKLOAD_FIBONACCI;
-    with_runs(&b, runs, sizeof runs / sizeof runs[0]);
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
     base_model(&m);
     before = m;
     memset(&rep, 0, sizeof rep);
@@ -115,7 +106,7 @@ START_TEST(test_logging_on_only_sees_no_logging_off_run)
     model m, before;
     fit_report rep;
 
-    with_runs(&b, runs, 1);
+    fixture_bundle(&b, runs, 1);
     base_model(&m);
     before = m;
     memset(&rep, 0, sizeof rep);
