@@ -60,6 +60,7 @@ static inline double stage_work(sim *s, int stage, const process *p, double *io)
             log = c->records * s->record_off;
             s->res->logging_busy_s += log;
         }
+        s->step_logging += log;
         work += log;
     }
     return work;

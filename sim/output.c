@@ -157,7 +157,8 @@ static void csv_header(output *o)
     for (s = 0; s < STAGE_COUNT; s++)
         fprintf(o->out, ",busy_%s_s", model_stage_name(s));
     for (s = 0; s < SIM_ROLE_COUNT; s++)
-        fprintf(o->out, ",thread_%s_cpu_s,thread_%s_dead_s", sim_role_name(s), sim_role_name(s));
+        fprintf(o->out, ",thread_%s_cpu_s,thread_%s_dead_s,thread_%s_logging_s", sim_role_name(s),
+                sim_role_name(s), sim_role_name(s));
     fputc('\n', o->out);
 }
 
@@ -188,6 +189,7 @@ static void csv_row(output *o, const experiment_config *c,
     for (s = 0; s < SIM_ROLE_COUNT; s++) {
         put_real(o->out, r->role_cpu_s[s]);
         put_real(o->out, r->role_dead_s[s]);
+        put_real(o->out, r->role_logging_s[s]);
     }
     fputc('\n', o->out);
 }
@@ -209,7 +211,7 @@ static int json_line(output *o, json_t *obj)
 static int json_row(output *o, const experiment_config *c,
                     const sim_result *r)
 {
-    json_t *obj, *stages, *cpu, *dead;
+    json_t *obj, *stages, *cpu, *dead, *logging;
     char seed[24];
     int s;
 
@@ -220,13 +222,15 @@ static int json_row(output *o, const experiment_config *c,
                             json_real(r->stage_busy_s[s]));
     cpu = json_object();
     dead = json_object();
+    logging = json_object();
     for (s = 0; s < SIM_ROLE_COUNT; s++) {
         json_object_set_new(cpu, sim_role_name(s), json_real(r->role_cpu_s[s]));
         json_object_set_new(dead, sim_role_name(s), json_real(r->role_dead_s[s]));
+        json_object_set_new(logging, sim_role_name(s), json_real(r->role_logging_s[s]));
     }
     obj = json_pack("{s:s, s:I, s:I, s:s, s:i, s:i, s:s, s:i, s:i, s:s,"
                     " s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I, s:f, s:I, s:f, s:o,"
-                    " s:o, s:o}",
+                    " s:o, s:o, s:o}",
                     "workload", sim_workload_name(c->workload),
                     "size", (json_int_t)c->size,
                     "tasks", (json_int_t)r->tasks,
@@ -253,7 +257,8 @@ static int json_row(output *o, const experiment_config *c,
                     "gc_busy_s", r->gc_busy_s,
                     "stage_busy_s", stages,
                     "thread_cpu_s", cpu,
-                    "thread_dead_s", dead);
+                    "thread_dead_s", dead,
+                    "thread_logging_s", logging);
     return json_line(o, obj);
 }
 

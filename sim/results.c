@@ -19,7 +19,7 @@
 #define SIM_REVISION "unknown"
 #endif
 
-#define RESULTS_SCHEMA_VERSION 3
+#define RESULTS_SCHEMA_VERSION 4
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS experiments ("
@@ -79,6 +79,7 @@ static const char schema[] =
     " role TEXT NOT NULL,"
     " cpu_s REAL NOT NULL,"
     " dead_s REAL NOT NULL,"
+    " logging_s REAL NOT NULL DEFAULT 0,"
     " PRIMARY KEY (configuration_id, role));";
 
 /* Version 1 stores lack what version 2 added to metrics; their rows read
@@ -88,6 +89,11 @@ static const char upgrade_1_to_2[] =
     "ALTER TABLE metrics ADD COLUMN record_handoffs REAL NOT NULL DEFAULT 0;"
     "ALTER TABLE metrics ADD COLUMN gc_full_collections INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE metrics ADD COLUMN gc_busy_s REAL NOT NULL DEFAULT 0;";
+
+/* Version 3 stores have thread_busy without its logging time; their rows
+** read back with 0 there. (Older ones get the whole table from schema.) */
+static const char upgrade_3_to_4[] =
+    "ALTER TABLE thread_busy ADD COLUMN logging_s REAL NOT NULL DEFAULT 0;";
 
 struct results {
     sqlite3 *db;                  /* the open store */
@@ -149,8 +155,9 @@ int results_open(results **out, const char *path, sim_error *err)
         goto fail;
     }
     if ((version == 1 && sqlite3_exec(r->db, upgrade_1_to_2, NULL, NULL, NULL) != SQLITE_OK) ||
+        (version == 3 && sqlite3_exec(r->db, upgrade_3_to_4, NULL, NULL, NULL) != SQLITE_OK) ||
         sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(r->db, "PRAGMA user_version = 3", NULL, NULL, NULL) !=
+        sqlite3_exec(r->db, "PRAGMA user_version = 4", NULL, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_fail(r, err, "cannot create the tables");
@@ -281,7 +288,7 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
     static const char stages[] =
         "SELECT stage, busy_s FROM stage_busy WHERE configuration_id = ?1";
     static const char threads[] =
-        "SELECT role, cpu_s, dead_s FROM thread_busy WHERE configuration_id = ?1";
+        "SELECT role, cpu_s, dead_s, logging_s FROM thread_busy WHERE configuration_id = ?1";
     sqlite3_stmt *st;
     sqlite3_int64 id;
     char seed[24];
@@ -339,6 +346,7 @@ int results_find(results *r, const experiment_config *c, sim_result *res,
             if (name && !strcmp(name, sim_role_name(s))) {
                 res->role_cpu_s[s] = sqlite3_column_double(st, 1);
                 res->role_dead_s[s] = sqlite3_column_double(st, 2);
+                res->role_logging_s[s] = sqlite3_column_double(st, 3);
             }
     }
     sqlite3_finalize(st);
@@ -397,8 +405,8 @@ static int insert_rows(results *r, const experiment_config *c,
         "INSERT INTO stage_busy (configuration_id, stage, busy_s)"
         " VALUES (?1, ?2, ?3)";
     static const char thread[] =
-        "INSERT INTO thread_busy (configuration_id, role, cpu_s, dead_s)"
-        " VALUES (?1, ?2, ?3, ?4)";
+        "INSERT INTO thread_busy (configuration_id, role, cpu_s, dead_s, logging_s)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)";
     sqlite3_stmt *st = NULL;
     sqlite3_int64 id;
     char seed[24];
@@ -462,6 +470,7 @@ static int insert_rows(results *r, const experiment_config *c,
         sqlite3_bind_text(st, 2, sim_role_name(s), -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 3, res->role_cpu_s[s]);
         sqlite3_bind_double(st, 4, res->role_dead_s[s]);
+        sqlite3_bind_double(st, 5, res->role_logging_s[s]);
         if (sqlite3_step(st) != SQLITE_DONE)
             goto fail;
     }

@@ -182,6 +182,12 @@ static void burst(sim *s, int32_t th, double work, int phase)
     if (phase == PHASE_CPU) {
         dead += t->dead;
         t->dead = 0;
+        if (t->in_logging) {
+            /* Back at work once the dead time is over: until then the
+            ** thread is still in the flush that let the GIL go. */
+            s->res->role_logging_s[role] += s->now - t->logging_since + dead;
+            t->in_logging = 0;
+        }
     }
     s->res->role_cpu_s[role] += work;
     s->res->role_dead_s[role] += dead;
@@ -219,6 +225,7 @@ static int32_t dequeue(sim *s, int32_t *head, int32_t *tail)
 }
 
 static double planned_work(sim *s, int32_t th);
+static void logging_end(sim *s, int32_t th);
 
 static void gil_take(sim *s, int32_t th)
 {
@@ -301,9 +308,11 @@ static double planned_work(sim *s, int32_t th)
         return 0;
     }
     s->step_records = 0;
+    s->step_logging = 0;
     s->step_locks = 0;
     work = dfk_plan(s, t, &s->jobs[t->job], &t->io);
     t->records = s->step_records;
+    s->res->role_logging_s[role_of_pool[t->pool]] += s->step_logging;
     t->lock_step = (uint8_t)s->step_locks;
     return work;
 }
@@ -394,6 +403,7 @@ static int lock_step_end(sim *s, int32_t th)
 
     t->lock_step = 0;
     if (p->lock_holder >= 0 && p->lock_holder != th) {
+        logging_end(s, th);
         if (t->holds_gil)
             gil_release(s, th);
         t->phase = PHASE_WAIT_LOCK;
@@ -429,6 +439,18 @@ void sim_wake(sim *s, int32_t th)
     run_step(s, th);
 }
 
+/* A thread that blocks or idles after its records' flush is out of
+** logging once the flush is done: its wait from here is not the log's. */
+static void logging_end(sim *s, int32_t th)
+{
+    thread *t = &s->threads[th];
+
+    if (t->in_logging) {
+        s->res->role_logging_s[role_of_pool[t->pool]] += s->now - t->logging_since;
+        t->in_logging = 0;
+    }
+}
+
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
@@ -458,6 +480,7 @@ static void step_done(sim *s, int32_t th)
         return;
     }
     if (outcome == STEP_BLOCK) {
+        logging_end(s, th);
         if (t->holds_gil)
             gil_release(s, th);
         t->phase = PHASE_BLOCKED;
@@ -468,6 +491,7 @@ static void step_done(sim *s, int32_t th)
         run_step(s, th);
         return;
     }
+    logging_end(s, th);
     if (t->holds_gil)
         gil_release(s, th);
     t->phase = PHASE_IDLE;
@@ -491,6 +515,8 @@ static void burst_done(sim *s, int32_t th)
             if (p->is_submit)
                 s->res->record_handoffs += s->record_handoffs * (t->records - 1);
         }
+        t->in_logging = 1;
+        t->logging_since = s->now;
         gil_release(s, th);
         if (t->io <= 0 && p->handler_holder < 0) {
             /* No write time outside the GIL: the flush only lets the GIL

@@ -61,6 +61,11 @@ typedef struct sim_result {
     double role_cpu_s[SIM_ROLE_COUNT];  /* the threads by role (enum sim_role): their
                                         ** bursts (stages, records, log I/O), seconds */
     double role_dead_s[SIM_ROLE_COUNT]; /* and their wake-ups' and records' hand-offs' dead time */
+    double role_logging_s[SIM_ROLE_COUNT]; /* their wall time inside logging calls, as a
+                                        ** sampling profiler sees it: the records' CPU, then
+                                        ** from the flush letting the GIL go to the thread's
+                                        ** next burst (the write, the handler lock, the GIL
+                                        ** back, the hand-offs) */
     double logging_busy_s;    /* CPU seconds in logging calls, all processes */
     double gil_busy_s;        /* seconds the submitting process's GIL was held */
     double handler_busy_s;    /* seconds the submit side's log handler lock was held */

@@ -80,6 +80,8 @@ typedef struct thread {
     uint8_t lock_step;    /* the current step ends in ThreadPoolExecutor.submit */
     uint8_t lock_section; /* it holds the pool lock; its next burst ends the submit */
     uint8_t lock_regain;  /* its submit waits for the GIL its records' flush let go */
+    uint8_t in_logging;   /* its records' flush let the GIL go; not yet back at work */
+    double logging_since; /* when that flush began */
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
@@ -159,6 +161,7 @@ typedef struct sim {
     double thread_start;      /* starting a pool thread */
     double pool_lock;         /* a ThreadPoolExecutor.submit's time under the pool lock */
     double step_records;      /* records of the step being planned */
+    double step_logging;      /* and its logging calls' CPU (records, disabled calls) */
     int step_locks;           /* the step being planned calls ThreadPoolExecutor.submit */
 
     int32_t main_thread;

@@ -88,6 +88,7 @@ static void fake_result(sim_result *r, const experiment_config *c, int k)
     for (s = 0; s < SIM_ROLE_COUNT; s++) {
         r->role_cpu_s[s] = (s + 1) * 1e-3 / 7 + k;
         r->role_dead_s[s] = (s + 2) * 1e-3 / 13 + k;
+        r->role_logging_s[s] = (s + 3) * 1e-3 / 17 + k;
     }
 }
 
@@ -129,15 +130,14 @@ START_TEST(test_store_find_exact)
     ck_assert_int_eq(query("SELECT count(*) FROM stage_busy"), STAGE_COUNT);
     ck_assert_int_eq(query("SELECT gc_full_collections FROM metrics"), 3);
     ck_assert_int_eq(query("SELECT count(*) FROM thread_busy"), SIM_ROLE_COUNT);
-    ck_assert_int_eq(query("PRAGMA user_version"), 3);
+    ck_assert_int_eq(query("PRAGMA user_version"), 4);
     experiment_free(e);
 }
 END_TEST
 
-/* A version 1 store (no wakeups or collections in metrics, no
-** thread_busy) is upgraded when opened: its rows read back with 0 there,
-** new ones are whole. */
-START_TEST(test_upgrade_from_version_1)
+/* An old store made by old_sql is upgraded when opened: a result stored
+** in it after reads back whole, and the version is this sim's. */
+static void store_in_upgraded(const char *old_sql)
 {
     experiment *e = single(2, 5);
     results *r;
@@ -146,12 +146,7 @@ START_TEST(test_upgrade_from_version_1)
     sqlite3 *old;
 
     ck_assert_int_eq(sqlite3_open(db, &old), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(old,
-        "CREATE TABLE metrics (configuration_id INTEGER PRIMARY KEY, makespan_s REAL NOT NULL,"
-        " throughput_tps REAL NOT NULL, latency_mean_s REAL NOT NULL, latency_p50_s REAL NOT NULL,"
-        " latency_p99_s REAL NOT NULL, logging_busy_s REAL NOT NULL, gil_busy_s REAL NOT NULL,"
-        " handler_busy_s REAL NOT NULL, core_utilization REAL NOT NULL, events INTEGER NOT NULL);"
-        "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(old, old_sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(old);
     ck_assert_int_eq(results_open(&r, db, &err), 0);
     ck_assert_int_eq(results_begin(r, e, &m, 0, &err), 0);
@@ -160,9 +155,35 @@ START_TEST(test_upgrade_from_version_1)
     ck_assert_int_eq(results_find(r, &e->configs[0], &out, &err), 1);
     ck_assert_int_eq(memcmp(&in, &out, sizeof in), 0);
     results_close(r);
-    ck_assert_int_eq(query("PRAGMA user_version"), 3);
-    ck_assert_int_eq(query("SELECT wakeups FROM metrics"), 4322);
+    ck_assert_int_eq(query("PRAGMA user_version"), 4);
     experiment_free(e);
+}
+
+/* A version 1 store (no wakeups or collections in metrics, no
+** thread_busy): its rows read back with 0 there, new ones are whole. */
+START_TEST(test_upgrade_from_version_1)
+{
+    store_in_upgraded(
+        "CREATE TABLE metrics (configuration_id INTEGER PRIMARY KEY, makespan_s REAL NOT NULL,"
+        " throughput_tps REAL NOT NULL, latency_mean_s REAL NOT NULL, latency_p50_s REAL NOT NULL,"
+        " latency_p99_s REAL NOT NULL, logging_busy_s REAL NOT NULL, gil_busy_s REAL NOT NULL,"
+        " handler_busy_s REAL NOT NULL, core_utilization REAL NOT NULL, events INTEGER NOT NULL);"
+        "PRAGMA user_version = 1;");
+    ck_assert_int_eq(query("SELECT wakeups FROM metrics"), 4322);
+}
+END_TEST
+
+/* A version 3 store (thread_busy without logging_s): its rows keep their
+** values and read 0 there. */
+START_TEST(test_upgrade_from_version_3)
+{
+    store_in_upgraded(
+        "CREATE TABLE thread_busy (configuration_id INTEGER NOT NULL, role TEXT NOT NULL,"
+        " cpu_s REAL NOT NULL, dead_s REAL NOT NULL, PRIMARY KEY (configuration_id, role));"
+        "INSERT INTO thread_busy VALUES (99, 'main', 0.5, 0.25);"
+        "PRAGMA user_version = 3;");
+    ck_assert_int_eq(query("SELECT count(*) FROM thread_busy WHERE configuration_id = 99"
+                           " AND cpu_s = 0.5 AND logging_s = 0"), 1);
 }
 END_TEST
 
@@ -315,6 +336,7 @@ Suite *results_suite(void)
     tcase_add_test(tc, test_resume_and_fresh);
     tcase_add_test(tc, test_open_errors);
     tcase_add_test(tc, test_upgrade_from_version_1);
+    tcase_add_test(tc, test_upgrade_from_version_3);
     suite_add_tcase(s, tc);
     return s;
 }

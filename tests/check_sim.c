@@ -307,10 +307,16 @@ START_TEST(test_logging_costs)
     ck_assert_double_eq_tol(on.makespan_s, base + 10 * 5 * US, 1e-12);
     ck_assert_double_eq_tol(on.logging_busy_s, 10 * 5 * US, 1e-12);
     ck_assert_double_eq_tol(on.handler_busy_s, 10 * 3 * US, 1e-12);
+    /* Uncontended, a thread is in logging for its records' CPU and their
+    ** write, no more: main for the submit's 6, a worker for complete's 4. */
+    ck_assert_double_eq_tol(on.role_logging_s[SIM_ROLE_MAIN], 6 * 5 * US, 1e-12);
+    ck_assert_double_eq_tol(on.role_logging_s[SIM_ROLE_WORKERS], 4 * 5 * US, 1e-12);
+    ck_assert_double_eq_tol(on.role_logging_s[SIM_ROLE_LAUNCH], 0, 1e-15);
     c.logging = LOGGING_OFF;
     ck_assert_int_eq(sim_run(&c, &off, &err), 0);
     ck_assert_double_eq_tol(off.makespan_s, base + 10 * 0.25 * US, 1e-12);
     ck_assert_double_eq_tol(off.handler_busy_s, 0, 1e-15);
+    ck_assert_double_eq_tol(off.role_logging_s[SIM_ROLE_MAIN], 6 * 0.25 * US, 1e-12);
 }
 END_TEST
 
