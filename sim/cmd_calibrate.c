@@ -17,6 +17,7 @@
 #include "../calibrate/bundle.h"
 #include "../calibrate/fit.h"
 #include "../calibrate/parsllog.h"
+#include "../calibrate/profiles.h"
 #include "../calibrate/pyinstrument.h"
 #include "../calibrate/spans.h"
 #include "../calibrate/tracestore.h"
@@ -172,36 +173,22 @@ static int store_bundle(tracestore *ts, const bundle *b, sim_error *err)
     return rc;
 }
 
-/* The share of main-thread time spent in logging, per executor, from the
-** bundles' profiled logging-on runs. */
-static void print_profiles(const bundle *bundles, int nb, FILE *out)
+/* The share of main-thread time spent in logging, by configuration, from
+** the bundles' profiled runs (the median over each one's profiles). */
+static void print_profiles(const profile_shares *p, int n, FILE *out)
 {
-    char path[1200];
-    int header = 0;
-
-    for (int k = 0; k < nb; k++)
-        for (int i = 0; i < bundles[k].nruns; i++) {
-            const bundle_run *r = &bundles[k].runs[i];
-            pyi_summary s;
-            sim_error err;
-            double work;
-            if (!r->profile || !r->ok ||
-                !bundle_run_file(&bundles[k], r, "profile.json", path, sizeof path) ||
-                pyi_load(&s, path, &err) != 0)
-                continue;
-            work = s.seconds[PYI_WORKLOAD] > 0 ? s.seconds[PYI_WORKLOAD] : s.seconds[PYI_TOTAL];
-            if (!header++)
-                fprintf(out, "\nmain thread, from pyinstrument (share of workload time)\n"
-                             "%-10s %6s %-8s %-7s %10s %8s %8s %10s %10s\n", "workload", "size",
-                        "executor", "logging", "workload_s", "submit", "logging",
-                        "log_in_sub", "lock_wait");
-            fprintf(out, "%-10s %6ld %-8s %-7s %10.3f %7.1f%% %7.1f%% %9.1f%% %9.1f%%\n",
-                    sim_workload_name(r->workload), r->size, sim_executor_name(r->executor),
-                    sim_logging_name(r->logging), work,
-                    100 * s.seconds[PYI_SUBMIT] / work, 100 * s.seconds[PYI_LOGGING] / work,
-                    100 * s.seconds[PYI_SUBMIT_LOGGING] / work,
-                    100 * s.seconds[PYI_LOGGING_LOCK] / work);
-        }
+    if (n == 0)
+        return;
+    fprintf(out, "\nmain thread, from pyinstrument (share of workload time; median over profiles)\n"
+                 "%-10s %6s %-8s %7s %-7s %8s %10s %8s %8s %10s %10s\n", "workload", "size",
+            "executor", "workers", "logging", "profiles", "workload_s", "submit", "logging",
+            "log_in_sub", "lock_wait");
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%-10s %6ld %-8s %7d %-7s %8d %10.3f %7.1f%% %7.1f%% %9.1f%% %9.1f%%\n",
+                sim_workload_name(p[i].workload), p[i].size, sim_executor_name(p[i].executor),
+                p[i].workers, sim_logging_name(p[i].logging), p[i].profiles, p[i].workload_s,
+                100 * p[i].share[PYI_SUBMIT], 100 * p[i].share[PYI_LOGGING],
+                100 * p[i].share[PYI_SUBMIT_LOGGING], 100 * p[i].share[PYI_LOGGING_LOCK]);
 }
 
 /* The one logging-off configuration --logging-off-from keeps. */
@@ -269,6 +256,8 @@ int cmd_calibrate(int argc, char **argv)
     off_config off = {-1, 0, -1};
     char end_path[2][1024] = {"", ""};
     int report = 0, flags = 0, opt, nb = 0, runinfos = 0, profiles = 0, nmonitoring = 0, rc = 0;
+    profile_shares *shares = NULL;
+    int nshares = 0;
     const char *monitoring[MAX_INPUTS];
     bundle *bundles = NULL;
     spans *sp = NULL;
@@ -396,6 +385,9 @@ int cmd_calibrate(int argc, char **argv)
                        "configurations for the what-if's interval (4 needed)");
         goto done;
     }
+    /* Read before anything is written: a bad profile leaves no model. */
+    if (report && (rc = profiles_collect(bundles, nb, &shares, &nshares, &err)) != 0)
+        goto done;
     if (store) {
         rc = tracestore_open(&ts, store, &err);
         for (int k = 0; rc == 0 && k < nb; k++)
@@ -419,7 +411,7 @@ int cmd_calibrate(int argc, char **argv)
     end_path[0][0] = end_path[1][0] = 0;
     if (report) {
         fit_print_report(rep, &fitted, stdout);
-        print_profiles(bundles, nb, stdout);
+        print_profiles(shares, nshares, stdout);
     }
     fprintf(stderr, "sim: wrote %s from %d bundle(s), %d runinfo log(s), %d profile(s); "
                     "%d calibration configurations, R^2 %.3f\n",
@@ -433,6 +425,7 @@ done:
     for (int k = 0; k < nb; k++)
         bundle_release(&bundles[k]);
     free(bundles);
+    free(shares);
     spans_free(sp);
     free(rep);
     return rc ? cmd_fail(&err) : 0;

@@ -22,6 +22,7 @@
     SUITE(experiment) \
     SUITE(results) \
     SUITE(pyinstrument) \
+    SUITE(profiles) \
     SUITE(parsllog) \
     SUITE(tracestore) \
     SUITE(validate)
