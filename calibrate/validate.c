@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profiles.h"
+
 /* At most: two sets x (overall + 3 workloads + 2 executors + 3 loggings). */
 #define MAX_SUMMARIES (2 * (1 + 3 + 2 + 3))
 
@@ -144,6 +146,11 @@ int validate_simulate(validate_set *v, const model *m, int replications,
             if (k == 0)
                 for (int role = 0; role < SIM_ROLE_COUNT; role++)
                     r->predicted_thread_cpu[role] = r->predicted_thread_dead[role] = 0;
+            if (k == 0)
+                r->predicted_main_logging = 0;
+            if (res->makespan_s > 0)
+                r->predicted_main_logging += res->role_logging_s[SIM_ROLE_MAIN] / res->makespan_s /
+                                             replications;
             for (int role = 0; role < SIM_ROLE_COUNT; role++) {
                 r->predicted_thread_cpu[role] += res->role_cpu_s[role] / res->tasks / replications;
                 r->predicted_thread_dead[role] += res->role_dead_s[role] / res->tasks / replications;
@@ -450,6 +457,55 @@ static void print_roles(const validate_set *v, int first, int last, const char *
     }
 }
 
+int validate_profiles(validate_set *v, const bundle *bundles, int nb, sim_error *err)
+{
+    profile_shares *p;
+    int n, rc;
+
+    for (int i = 0; i < v->nrows; i++) {
+        v->rows[i].profiles = 0;
+        v->rows[i].measured_main_logging = -1;
+    }
+    if ((rc = profiles_collect(bundles, nb, &p, &n, err)) != 0)
+        return rc;
+    /* Pooled, a configuration's profiles from several captures: the first
+    ** capture's median (profiles are few, and one capture's run at that). */
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < v->nrows; i++) {
+            validate_row *r = &v->rows[i];
+            if ((v->pooled || r->bundle == p[j].bundle) && r->profiles == 0 &&
+                r->g.workload == p[j].workload && r->g.size == p[j].size &&
+                r->g.executor == p[j].executor && r->g.workers == p[j].workers &&
+                r->g.logging == p[j].logging) {
+                r->profiles = p[j].profiles;
+                r->measured_main_logging = p[j].share[PYI_LOGGING];
+            }
+        }
+    free(p);
+    return 0;
+}
+
+/* The main thread's share of its time in logging, where a profile measured it. */
+static void print_profiles(const validate_set *v, FILE *out)
+{
+    int header = 0;
+
+    for (int i = 0; i < v->nrows; i++) {
+        const validate_row *r = &v->rows[i];
+        if (r->profiles == 0)
+            continue;
+        if (!header++)
+            fprintf(out, "\nthe main thread's time in logging, share of the makespan: pyinstrument "
+                         "(profiled runs) / the model\n%-9s %6s %-8s %7s %-7s %8s %9s %9s\n",
+                    "workload", "size", "executor", "workers", "logging", "profiles",
+                    "measured", "predicted");
+        fprintf(out, "%-9s %6ld %-8s %7d %-7s %8d %8.1f%% %8.1f%%\n",
+                sim_workload_name(r->g.workload), r->g.size, sim_executor_name(r->g.executor),
+                r->g.workers, sim_logging_name(r->g.logging), r->profiles,
+                100 * r->measured_main_logging, 100 * r->predicted_main_logging);
+    }
+}
+
 /* The line above a bundle's rows, or above the pooled ones. */
 static void print_source(const validate_set *v, const bundle *bundles, int k, int gap,
                          FILE *out)
@@ -538,6 +594,7 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
     print_roles(v, 0, SIM_ROLE_SUBMIT_COUNT, "threads of the submitting process", out);
     print_roles(v, SIM_ROLE_SUBMIT_COUNT, SIM_ROLE_COUNT, "HTEX's processes (workers together)",
                 out);
+    print_profiles(v, out);
     print_targets(v, out);
 }
 
@@ -590,7 +647,8 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
             json_object_set_new(dead, sim_role_name(role), json_real(r->predicted_thread_dead[role]));
         }
         rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
-                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f, s:o, s:o, s:o}",
+                                 " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f, s:o, s:o, s:o,"
+                                 " s:o, s:f}",
                                  "bundle", v->pooled ? "pooled" : bundles[r->bundle].name,
                                  "workload", sim_workload_name(r->g.workload),
                                  "size", (json_int_t)r->g.size,
@@ -614,7 +672,10 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "predicted_switches", r->predicted_switches,
                                  "measured_thread_cpu_s", measured,
                                  "predicted_thread_cpu_s", cpu,
-                                 "predicted_thread_dead_s", dead),
+                                 "predicted_thread_dead_s", dead,
+                                 "measured_main_logging_share", r->profiles > 0 ?
+                                     json_real(r->measured_main_logging) : json_null(),
+                                 "predicted_main_logging_share", r->predicted_main_logging),
                        out, err);
     }
     for (int i = 0; rc == 0 && i < v->npairs; i++) {

@@ -51,6 +51,11 @@ typedef struct validate_row {
     double predicted_thread_cpu[SIM_ROLE_COUNT]; /* the simulator's bursts a task, mean over
                              ** the replications */
     double predicted_thread_dead[SIM_ROLE_COUNT]; /* and its dead time a task */
+    int profiles;            /* profiled runs of the configuration (validate_profiles) */
+    double measured_main_logging; /* the main thread's share of workload time in logging,
+                             ** pyinstrument's median over them; -1 when none */
+    double predicted_main_logging; /* the simulator's (role_logging_s of main / makespan),
+                             ** mean over the replications */
 } validate_row;
 
 /* What a summary groups its configurations by. */
@@ -120,6 +125,11 @@ int validate_simulate(validate_set *v, const model *m, int replications,
 /* Recompute the relative errors, summaries and what-if pairs from the
 ** rows' measured and predicted makespans. Returns 0 or SIM_ENOMEM. */
 int validate_summarize(validate_set *v, sim_error *err);
+
+/* The bundles' pyinstrument profiles (profiles.c) set beside the rows of
+** the same configuration (pooled: of any bundle). Returns 0, or
+** SIM_EINPUT naming a profile that cannot be read, SIM_ENOMEM. */
+int validate_profiles(validate_set *v, const bundle *bundles, int nb, sim_error *err);
 
 /* The summary of set heldout, by by and value (-1 for overall), or NULL
 ** when the set has no such configuration. */

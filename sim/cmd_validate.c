@@ -251,6 +251,7 @@ int cmd_validate(int argc, char **argv)
             fprintf(stderr, "sim: warning: bundle '%s' is from another CPU (%s) than the "
                             "model's (%s)\n", bundles[k].name, bundles[k].cpu, m->machine_cpu);
     if ((rc = validate_new(&v, bundles, nb, o.pool, &err)) != 0 ||
+        (rc = validate_profiles(v, bundles, nb, &err)) != 0 ||
         (rc = validate_simulate(v, m, (int)o.replications, o.seed, &err)) != 0)
         goto done;
     if (o.db && (rc = store(v, bundles, nb, m, &o, &err)) != 0)

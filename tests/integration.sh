@@ -221,12 +221,26 @@ run 0 "validate as JSON, stored" "$SIM" validate --format json --replications 2 
 [ "$(json_count "$TMP/out" '.what_if == "logging" and .measured_speedup_low <= .measured_speedup and .measured_speedup <= .measured_speedup_high')" -eq 1 ] && ok || bad "validate JSON: the measured speedup's interval holds it"
 [ "$(json_count "$TMP/out" 'has("rel_error") and .measured_switches == null and .predicted_switches >= 0')" -eq 6 ] && ok || bad "validate JSON: switches (none counted in this bundle)"
 [ "$(json_count "$TMP/out" 'has("rel_error") and .measured_thread_cpu_s.main == null and .predicted_thread_cpu_s.main > 0 and .predicted_thread_dead_s.launch >= 0')" -eq 6 ] && ok || bad "validate JSON: thread CPU by role (none measured in this bundle)"
+[ "$(json_count "$TMP/out" 'has("rel_error") and .measured_main_logging_share == null and .predicted_main_logging_share >= 0 and .predicted_main_logging_share <= 1')" -eq 6 ] && ok || bad "validate JSON: main thread's logging share (no profile in this bundle)"
 [ "$(json_count "$TMP/out" '.summary == "overall"')" -eq 2 ] && ok || bad "validate JSON: overall summaries for both sets"
 [ "$(json_count "$TMP/out" '.summary == "targets" and .met == false')" -eq 1 ] && ok || bad "validate JSON: targets summary"
 if command -v sqlite3 >/dev/null 2>&1; then
     [ "$(sqlite3 "$TMP/v.db" "SELECT count(*) FROM experiments WHERE name = 'validate:vb'")" -eq 1 ] && ok || bad "validate experiment row"
     [ "$(sqlite3 "$TMP/v.db" 'SELECT count(*) FROM configurations')" -eq 12 ] && ok || bad "validate stores 6 configurations x 2 replications"
 fi
+# The first committed bundle has pyinstrument profiles: their logging
+# share stands beside the model's; a broken one is named.
+run 0 "validate beside pyinstrument" "$SIM" validate --no-db --model models/default.yaml \
+    traces/bundles/2026-11-24-5bce98f73f3e
+contains "$TMP/out" "the main thread's time in logging, share of the makespan: pyinstrument" "validate: the profiles' table"
+grep -Eq '^double +1000 threads +4 on +1 +61\.8% +[0-9.]+%' "$TMP/out" && ok || bad "validate: double 1000's profiled logging share"
+mkdir -p "$TMP/pb/runs/p"
+cp traces/bundles/2026-11-24-5bce98f73f3e/manifest.json "$TMP/pb/"
+printf '%s\n' 'run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,role,profile,monitoring,status,makespan_s' \
+    'p,double,100,100,threads,4,4,on,0,calibration,1,0,ok,0.5' 'q,double,100,100,threads,4,4,on,0,calibration,0,0,ok,0.1' >"$TMP/pb/runs.csv"
+printf '{"root_frame": {"function": "x",\n  "time": 1.0, "chil' >"$TMP/pb/runs/p/profile.json"
+run 1 "validate with a broken profile" "$SIM" validate --no-db --model models/default.yaml "$TMP/pb"
+contains "$TMP/err" "runs/p/profile.json:2:" "validate names the broken profile and its line"
 run 1 "validate --check" "$SIM" validate --check --no-db "$TMP/vb"
 contains "$TMP/err" "sim: error: validation targets missed: " "validate --check reason"
 [ "$(grep -c . "$TMP/err")" -eq 2 ] && ok || bad "validate --check: the model line and one reason line"
