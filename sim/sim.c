@@ -168,6 +168,18 @@ static const int8_t role_of_pool[POOL_COUNT] = {
     [POOL_MANAGER] = SIM_ROLE_MANAGER, [POOL_WORKER] = SIM_ROLE_HTEX_WORKERS,
 };
 
+/* The end, at until, of a thread's time in logging since its records'
+** flush let the GIL go (sim_result.role_logging_s). */
+static void logging_close(sim *s, int32_t th, double until)
+{
+    thread *t = &s->threads[th];
+
+    if (t->in_logging) {
+        s->res->role_logging_s[role_of_pool[t->pool]] += until - t->logging_since;
+        t->in_logging = 0;
+    }
+}
+
 static void burst(sim *s, int32_t th, double work, int phase)
 {
     thread *t = &s->threads[th];
@@ -182,12 +194,9 @@ static void burst(sim *s, int32_t th, double work, int phase)
     if (phase == PHASE_CPU) {
         dead += t->dead;
         t->dead = 0;
-        if (t->in_logging) {
-            /* Back at work once the dead time is over: until then the
-            ** thread is still in the flush that let the GIL go. */
-            s->res->role_logging_s[role] += s->now - t->logging_since + dead;
-            t->in_logging = 0;
-        }
+        /* Back at work once the dead time is over: until then the
+        ** thread is still in the flush that let the GIL go. */
+        logging_close(s, th, s->now + dead);
     }
     s->res->role_cpu_s[role] += work;
     s->res->role_dead_s[role] += dead;
@@ -225,7 +234,6 @@ static int32_t dequeue(sim *s, int32_t *head, int32_t *tail)
 }
 
 static double planned_work(sim *s, int32_t th);
-static void logging_end(sim *s, int32_t th);
 
 static void gil_take(sim *s, int32_t th)
 {
@@ -403,7 +411,7 @@ static int lock_step_end(sim *s, int32_t th)
 
     t->lock_step = 0;
     if (p->lock_holder >= 0 && p->lock_holder != th) {
-        logging_end(s, th);
+        logging_close(s, th, s->now);
         if (t->holds_gil)
             gil_release(s, th);
         t->phase = PHASE_WAIT_LOCK;
@@ -439,18 +447,6 @@ void sim_wake(sim *s, int32_t th)
     run_step(s, th);
 }
 
-/* A thread that blocks or idles after its records' flush is out of
-** logging once the flush is done: its wait from here is not the log's. */
-static void logging_end(sim *s, int32_t th)
-{
-    thread *t = &s->threads[th];
-
-    if (t->in_logging) {
-        s->res->role_logging_s[role_of_pool[t->pool]] += s->now - t->logging_since;
-        t->in_logging = 0;
-    }
-}
-
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
@@ -480,7 +476,7 @@ static void step_done(sim *s, int32_t th)
         return;
     }
     if (outcome == STEP_BLOCK) {
-        logging_end(s, th);
+        logging_close(s, th, s->now);
         if (t->holds_gil)
             gil_release(s, th);
         t->phase = PHASE_BLOCKED;
@@ -491,7 +487,8 @@ static void step_done(sim *s, int32_t th)
         run_step(s, th);
         return;
     }
-    logging_end(s, th);
+    /* blocking or idle, it is out of logging once the flush is done */
+    logging_close(s, th, s->now);
     if (t->holds_gil)
         gil_release(s, th);
     t->phase = PHASE_IDLE;
