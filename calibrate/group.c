@@ -156,6 +156,21 @@ void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group 
     }
 }
 
+double group_cpu_switches(const bundle *bundles, int nb, int roles, const run_group *g,
+                          double *scratch)
+{
+    int t = 0;
+
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            if (taken(r, roles) && same(g, r) && role_cpu(r, SIM_ROLE_MAIN) >= 0 &&
+                r->switches >= 0 && r->tasks > 0)
+                scratch[t++] = (double)r->switches / r->tasks;
+        }
+    return t > 0 ? group_median(scratch, t) : -1;
+}
+
 /* The median of n draws, with replacement, from v[0..n); scratch has room for n. */
 static double resampled_median(const double *v, int n, gsl_rng *rng, double *scratch)
 {

@@ -68,6 +68,12 @@ int group_times(const bundle *bundles, int nb, int roles, const run_group *g, do
 void group_thread_cpu(const bundle *bundles, int nb, int roles, const run_group *g,
                       double *scratch, double *cpu);
 
+/* The median voluntary context switches a task of g's repetitions (as
+** group_times takes them) that measured their main thread's CPU too, so
+** that the two come from the same runs; -1 when none. scratch as above. */
+double group_cpu_switches(const bundle *bundles, int nb, int roles, const run_group *g,
+                          double *scratch);
+
 /* A ratio of medians measured in several captures (blocks): a[] holds
 ** each capture's repetitions one after the other, a_n[k] of them for
 ** capture k, each segment sorted; b[] and b_n[] the same for the

@@ -75,6 +75,8 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
             }
             group_thread_cpu(&bundles[k], v->blocks, GROUP_ALL, &g[i], scratch,
                              r->measured_thread_cpu);
+            r->cpu_switches = group_cpu_switches(&bundles[k], v->blocks, GROUP_ALL, &g[i],
+                                                 scratch);
         }
         free(g);
     }
@@ -457,6 +459,77 @@ static void print_roles(const validate_set *v, int first, int last, const char *
     }
 }
 
+/* A row's submitting-process CPU a task, measured (-1 when its main
+** thread's was not) or simulated. */
+static double row_cpu(const validate_row *r, int predicted)
+{
+    double sum = 0;
+
+    if (r->measured_thread_cpu[SIM_ROLE_MAIN] < 0)
+        return -1;
+    for (int role = 0; role < SIM_ROLE_SUBMIT_COUNT; role++) {
+        double x = predicted ? r->predicted_thread_cpu[role] : r->measured_thread_cpu[role];
+        sum += x > 0 ? x : 0;
+    }
+    return sum;
+}
+
+static int cpu_checked(const validate_row *r)
+{
+    return row_cpu(r, 0) > 0 && r->cpu_switches >= 0;
+}
+
+void validate_cpu_check(const validate_set *v, validate_cpu *out)
+{
+    double gap = 0, weight = 0, *e;
+    int n = 0;
+
+    memset(out, 0, sizeof *out);
+    out->worst_row = -1;
+    for (int i = 0; i < v->nrows; i++)
+        if (cpu_checked(&v->rows[i])) {
+            double w = v->rows[i].cpu_switches;
+            gap += (row_cpu(&v->rows[i], 0) - row_cpu(&v->rows[i], 1)) * w;
+            weight += w * w;
+            n++;
+        }
+    if (n < 3 || (e = malloc(sizeof *e * n)) == NULL)
+        return;
+    out->per_switch_s = weight > 0 && gap > 0 ? gap / weight : 0;
+    n = 0;
+    for (int i = 0; i < v->nrows; i++)
+        if (cpu_checked(&v->rows[i])) {
+            const validate_row *r = &v->rows[i];
+            double err = fabs((row_cpu(r, 1) + out->per_switch_s * r->cpu_switches) /
+                              row_cpu(r, 0) - 1);
+            if (out->worst_row < 0 || err > out->worst_abs) {
+                out->worst_abs = err;
+                out->worst_row = i;
+            }
+            e[n++] = err;
+        }
+    out->median_abs = group_median(e, n);
+    out->n = n;
+    free(e);
+}
+
+static void print_cpu_check(const validate_set *v, FILE *out)
+{
+    validate_cpu c;
+    const validate_row *w;
+
+    validate_cpu_check(v, &c);
+    if (c.n == 0)
+        return;
+    w = &v->rows[c.worst_row];
+    fprintf(out, "\nthe submitting process's CPU, measured against predicted + %.1f us a "
+                 "measured voluntary switch (least squares over %d configurations):\n"
+                 "|error| median %.1f%%, worst %.1f%% (%s %ld %s %d %s)\n",
+            1e6 * c.per_switch_s, c.n, 100 * c.median_abs, 100 * c.worst_abs,
+            sim_workload_name(w->g.workload), w->g.size, sim_executor_name(w->g.executor),
+            w->g.workers, sim_logging_name(w->g.logging));
+}
+
 int validate_profiles(validate_set *v, const bundle *bundles, int nb, sim_error *err)
 {
     profile_shares *p;
@@ -592,6 +665,7 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         }
     }
     print_roles(v, 0, SIM_ROLE_SUBMIT_COUNT, "threads of the submitting process", out);
+    print_cpu_check(v, out);
     print_roles(v, SIM_ROLE_SUBMIT_COUNT, SIM_ROLE_COUNT, "HTEX's processes (workers together)",
                 out);
     print_profiles(v, out);
@@ -633,6 +707,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
 {
     const validate_summary *all = validate_summary_get(v, 1, VALIDATE_BY_OVERALL, -1);
     const validate_pair *wp = worst_pair(v);
+    validate_cpu cpu_check;
     char reason[1024];
     int rc = 0, met;
 
@@ -711,6 +786,14 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "worst_abs_rel_error", s->worst_abs),
                        out, err);
     }
+    validate_cpu_check(v, &cpu_check);
+    if (rc == 0 && cpu_check.n > 0)
+        rc = json_line(json_pack("{s:s, s:i, s:f, s:f, s:f}", "summary", "cpu",
+                                 "configurations", cpu_check.n,
+                                 "cpu_per_switch_s", cpu_check.per_switch_s,
+                                 "median_abs_rel_error", cpu_check.median_abs,
+                                 "worst_abs_rel_error", cpu_check.worst_abs),
+                       out, err);
     if (rc == 0 && wp)
         rc = json_line(json_pack("{s:s, s:i, s:f}", "summary", "what_if_logging",
                                  "pairs", v->npairs, "worst_abs_error", fabs(wp->error)),

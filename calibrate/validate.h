@@ -51,6 +51,8 @@ typedef struct validate_row {
     double predicted_thread_cpu[SIM_ROLE_COUNT]; /* the simulator's bursts a task, mean over
                              ** the replications */
     double predicted_thread_dead[SIM_ROLE_COUNT]; /* and its dead time a task */
+    double cpu_switches;     /* median voluntary switches a task of the runs that measured
+                             ** its threads' CPU, -1 when none (validate_cpu_check) */
     int profiles;            /* profiled runs of the configuration (validate_profiles) */
     double measured_main_logging; /* the main thread's share of workload time in logging,
                              ** pyinstrument's median over them; -1 when none */
@@ -145,6 +147,25 @@ void validate_config(const validate_set *v, int row, int rep, experiment_config 
 ** speedup error is. Returns 1 when met; 0 with a one-line reason (every
 ** miss, "; "-separated) in reason otherwise. */
 int validate_check(const validate_set *v, char *reason, size_t size);
+
+/* The submitting process's CPU against the model's. A real thread's CPU
+** holds what the simulator runs as bursts (stages, records, collections)
+** and the kernel's and CPython's cost of each voluntary context switch,
+** which the simulator has as dead time: measured = predicted + c x the
+** switches measured, c one figure per machine. c is the least-squares fit
+** over the rows that measured both (threads' CPU of every role the
+** simulator has, voluntary switches), and the check is how well one c
+** does for all: the |relative error| of predicted + c x switches. */
+typedef struct validate_cpu {
+    int n;                   /* rows with both measured; 0 when fewer than 3 */
+    double per_switch_s;     /* c, seconds of CPU a measured switch */
+    double median_abs;       /* median |relative error| over the n rows */
+    double worst_abs;        /* the largest */
+    int worst_row;           /* its row */
+} validate_cpu;
+
+/* Fill *out from the simulated rows (validate_simulate). */
+void validate_cpu_check(const validate_set *v, validate_cpu *out);
 
 /* Print the aligned table, the summaries, the what-if pairs (when there
 ** are any, or always when what_if is 1) and the targets to out. */

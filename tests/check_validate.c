@@ -541,6 +541,60 @@ START_TEST(test_thread_cpu)
 }
 END_TEST
 
+/* The CPU check: with the simulated CPU set by hand, one c (the least
+** squares of measured - predicted on the switches measured in the runs that
+** measured the CPU) and the errors it leaves are known exactly; a row
+** whose CPU was not measured is not in it, and fewer than three rows make
+** no check. */
+START_TEST(test_cpu_check)
+{
+    static const char csv[] =
+        "run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,"
+        "role,profile,monitoring,status,makespan_s,timed_vcsw,thread_cpu_main_s,"
+        "thread_cpu_launch_s,thread_cpu_workers_s,thread_cpu_join_s,thread_cpu_result_s\n"
+        /* 1, 2 and 3 switches a task; 120, 140 and 190 us of CPU a task */
+        "a0,double,100,100,threads,4,4,on,0,calibration,0,0,ok,0.08,100,0.006,0.004,0.002,0,\n"
+        "b0,double,100,100,threads,4,4,off,0,calibration,0,0,ok,0.02,200,0.008,0.004,0.002,0,\n"
+        "c0,double,200,200,threads,4,4,on,0,calibration,0,0,ok,0.16,600,0.020,0.012,0.006,0,\n"
+        /* switches counted, CPU not: out of the check */
+        "d0,double,300,300,threads,4,4,on,0,calibration,0,0,ok,0.24,900,,,,,\n"
+        /* a second repetition without the CPU does not move the row's switches */
+        "a1,double,100,100,threads,4,4,on,1,calibration,0,0,ok,0.08,900,,,,,\n";
+    bundle b;
+    validate_set *v;
+    validate_cpu c;
+    sim_error err;
+
+    load(&b, csv);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
+    ck_assert_int_eq(v->nrows, 4);
+    ck_assert_double_eq_tol(v->rows[0].cpu_switches, 1, TOL);
+    ck_assert_double_eq_tol(v->rows[2].cpu_switches, 3, TOL);
+    ck_assert_double_eq(v->rows[3].cpu_switches, -1);
+    for (int i = 0; i < v->nrows; i++) {
+        memset(v->rows[i].predicted_thread_cpu, 0, sizeof v->rows[i].predicted_thread_cpu);
+        v->rows[i].predicted_thread_cpu[SIM_ROLE_MAIN] = 60e-6;
+        v->rows[i].predicted_thread_cpu[SIM_ROLE_LAUNCH] = 40e-6;
+    }
+    validate_cpu_check(v, &c);
+    ck_assert_int_eq(c.n, 3);
+    ck_assert_double_eq_tol(c.per_switch_s, 370e-6 / 14, 1e-15);
+    ck_assert_double_eq_tol(c.median_abs, 1 - (100 + 3 * 370.0 / 14) / 190, 1e-12);
+    ck_assert_double_eq_tol(c.worst_abs, (100 + 2 * 370.0 / 14) / 140 - 1, 1e-12);
+    ck_assert_int_eq(c.worst_row, 1);
+    /* measured exactly predicted + 20 us a switch: c is 20 us, no error */
+    v->rows[2].measured_thread_cpu[SIM_ROLE_MAIN] = 0.020 / 200 - 30e-6;
+    validate_cpu_check(v, &c);
+    ck_assert_double_eq_tol(c.per_switch_s, 20e-6, 1e-15);
+    ck_assert_double_eq_tol(c.worst_abs, 0, 1e-12);
+    v->rows[2].measured_thread_cpu[SIM_ROLE_MAIN] = -1;
+    validate_cpu_check(v, &c);
+    ck_assert_int_eq(c.n, 0);
+    validate_free(v);
+    unload(&b);
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
     Suite *s = suite_create("validate");
@@ -554,6 +608,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_blocked_ratio);
     tcase_add_test(tc, test_thread_cpu);
+    tcase_add_test(tc, test_cpu_check);
     tcase_add_test(tc, test_check_targets);
     tcase_add_test(tc, test_nothing_to_validate);
     suite_add_tcase(s, tc);

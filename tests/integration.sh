@@ -224,10 +224,19 @@ run 0 "validate as JSON, stored" "$SIM" validate --format json --replications 2 
 [ "$(json_count "$TMP/out" 'has("rel_error") and .measured_main_logging_share == null and .predicted_main_logging_share >= 0 and .predicted_main_logging_share <= 1')" -eq 6 ] && ok || bad "validate JSON: main thread's logging share (no profile in this bundle)"
 [ "$(json_count "$TMP/out" '.summary == "overall"')" -eq 2 ] && ok || bad "validate JSON: overall summaries for both sets"
 [ "$(json_count "$TMP/out" '.summary == "targets" and .met == false')" -eq 1 ] && ok || bad "validate JSON: targets summary"
+[ "$(json_count "$TMP/out" '.summary == "cpu"')" -eq 0 ] && ok || bad "validate JSON: no CPU check without measured CPU"
 if command -v sqlite3 >/dev/null 2>&1; then
     [ "$(sqlite3 "$TMP/v.db" "SELECT count(*) FROM experiments WHERE name = 'validate:vb'")" -eq 1 ] && ok || bad "validate experiment row"
     [ "$(sqlite3 "$TMP/v.db" 'SELECT count(*) FROM configurations')" -eq 12 ] && ok || bad "validate stores 6 configurations x 2 replications"
 fi
+# The 2026-12-02 bundle measured its threads' CPU and switches: the CPU
+# check's one figure a switch and its errors.
+run 0 "validate the CPU check" "$SIM" validate --no-db --format json --model models/default.yaml \
+    traces/bundles/2026-12-02-5bce98f73f3e-logging_off
+[ "$(json_count "$TMP/out" '.summary == "cpu" and .configurations >= 10 and .cpu_per_switch_s > 5e-6 and .cpu_per_switch_s < 1e-4 and .median_abs_rel_error < .worst_abs_rel_error')" -eq 1 ] && ok || bad "validate JSON: the CPU check"
+run 0 "validate the CPU check, table" "$SIM" validate --no-db --model models/default.yaml \
+    traces/bundles/2026-12-02-5bce98f73f3e-logging_off
+contains "$TMP/out" "the submitting process's CPU, measured against predicted + " "validate: the CPU check's line"
 # The first committed bundle has pyinstrument profiles: their logging
 # share stands beside the model's; a broken one is named.
 run 0 "validate beside pyinstrument" "$SIM" validate --no-db --model models/default.yaml \
