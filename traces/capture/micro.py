@@ -11,6 +11,7 @@ import logging
 import os
 import platform
 import queue
+import resource
 import statistics
 import sys
 import threading
@@ -24,19 +25,31 @@ def _summary(samples):
             'p25_s': q[0], 'p75_s': q[2], 'samples_s': s}
 
 
-def bench(fn, n, repeats, setup=None, teardown=None):
-    """Time fn(n) `repeats` times; return per-operation seconds statistics."""
-    samples = []
+def bench(fn, n, repeats, setup=None, teardown=None, counters=False):
+    """Time fn(n) `repeats` times; return per-operation seconds statistics.
+
+    With counters, also the process's CPU seconds and voluntary context
+    switches per operation (medians over the samples): what a hand-off
+    costs in CPU, beside its wall time.
+    """
+    samples, cpu, vcsw = [], [], []
     for _ in range(repeats):
         state = setup() if setup else None
+        r0, c0 = resource.getrusage(resource.RUSAGE_SELF), time.process_time()
         t = time.perf_counter()
         fn(n, state)
         samples.append((time.perf_counter() - t) / n)
+        c1, r1 = time.process_time(), resource.getrusage(resource.RUSAGE_SELF)
+        cpu.append((c1 - c0) / n)
+        vcsw.append((r1.ru_nvcsw - r0.ru_nvcsw) / n)
         if teardown:
             teardown(state)
     out = _summary(samples)
     out['ops_per_sample'] = n
     out['repeats'] = repeats
+    if counters:
+        out['cpu_median_s'] = statistics.median(cpu)
+        out['vcsw_per_op'] = statistics.median(vcsw)
     return out
 
 
@@ -278,7 +291,8 @@ def main(out_path, repeats, workdir):
     run, setup, teardown = zmq_pingpong()
     results['zmq_roundtrip_tcp'] = bench(run, 1000, repeats, setup, teardown)
     run, setup, teardown = thread_handoff()
-    results['thread_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown)
+    results['thread_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown,
+                                                counters=True)
     run, setup, teardown = thread_start()
     results['thread_start'] = bench(run, 50, repeats, setup, teardown)
     run, setup, teardown = pool_submit()
