@@ -377,6 +377,7 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
 
     b->log_enabled_s = b->log_disabled_s = b->log_dropped_s = b->handoff_roundtrip_s = -1;
     b->thread_start_s = b->future_done_s = b->future_result_s = b->pool_submit_s = -1;
+    b->switch_cpu_s = -1;
     if (!exists(path))
         return 0;
     root = json_load_file(path, 0, &je);
@@ -387,6 +388,12 @@ static int read_micro(bundle *b, const char *path, sim_error *err)
     b->log_disabled_s = number_at(benches, "log_record_disabled", "median_s");
     b->log_dropped_s = number_at(benches, "log_record_dropped", "median_s");
     b->handoff_roundtrip_s = number_at(benches, "thread_handoff_roundtrip", "median_s");
+    {
+        double cpu = number_at(benches, "thread_handoff_roundtrip", "cpu_median_s");
+        double vcsw = number_at(benches, "thread_handoff_roundtrip", "vcsw_per_op");
+        if (cpu > 0 && vcsw > 0)
+            b->switch_cpu_s = cpu / vcsw;
+    }
     b->thread_start_s = number_at(benches, "thread_start", "median_s");
     b->pool_submit_s = number_at(benches, "pool_submit", "median_s");
     b->future_done_s = number_at(benches, "future_done", "median_s");

@@ -87,6 +87,8 @@ typedef struct bundle {
     double log_dropped_s;    /* micro: a DEBUG record built, then dropped by an INFO handler
                              ** (set_file_logger's way on HTEX's worker side); -1 if absent */
     double handoff_roundtrip_s; /* micro: queue put/get to another thread and back; -1 if absent */
+    double switch_cpu_s;     /* micro: the round trip's CPU over its voluntary switches
+                             ** (harnesses since 2026-12-03); -1 if absent */
     double thread_start_s;   /* micro: threading.Thread start, until it runs; -1 if absent */
     double pool_submit_s;    /* micro: ThreadPoolExecutor.submit, under concurrent.futures' lock; -1 if absent */
     double future_done_s;    /* micro: Future.done() on a done future; -1 if absent */

@@ -513,21 +513,30 @@ void validate_cpu_check(const validate_set *v, validate_cpu *out)
     free(e);
 }
 
-static void print_cpu_check(const validate_set *v, FILE *out)
+static void print_cpu_check(const validate_set *v, const bundle *bundles, FILE *out)
 {
     validate_cpu c;
     const validate_row *w;
+    double micro = -1;
 
     validate_cpu_check(v, &c);
     if (c.n == 0)
         return;
     w = &v->rows[c.worst_row];
+    /* the last bundle's hand-off micro-benchmark, where it measured the CPU */
+    for (int i = 0; i < v->nrows; i++)
+        for (int k = v->rows[i].bundle; k < v->rows[i].bundle + v->blocks; k++)
+            if (bundles[k].switch_cpu_s > 0)
+                micro = bundles[k].switch_cpu_s;
     fprintf(out, "\nthe submitting process's CPU, measured against predicted + %.1f us a "
                  "measured voluntary switch (least squares over %d configurations):\n"
                  "|error| median %.1f%%, worst %.1f%% (%s %ld %s %d %s)\n",
             1e6 * c.per_switch_s, c.n, 100 * c.median_abs, 100 * c.worst_abs,
             sim_workload_name(w->g.workload), w->g.size, sim_executor_name(w->g.executor),
             w->g.workers, sim_logging_name(w->g.logging));
+    if (micro > 0)
+        fprintf(out, "(the hand-off micro-benchmark: %.1f us of CPU a voluntary switch)\n",
+                1e6 * micro);
 }
 
 int validate_profiles(validate_set *v, const bundle *bundles, int nb, sim_error *err)
@@ -665,7 +674,7 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         }
     }
     print_roles(v, 0, SIM_ROLE_SUBMIT_COUNT, "threads of the submitting process", out);
-    print_cpu_check(v, out);
+    print_cpu_check(v, bundles, out);
     print_roles(v, SIM_ROLE_SUBMIT_COUNT, SIM_ROLE_COUNT, "HTEX's processes (workers together)",
                 out);
     print_profiles(v, out);

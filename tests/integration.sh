@@ -237,6 +237,13 @@ run 0 "validate the CPU check" "$SIM" validate --no-db --format json --model mod
 run 0 "validate the CPU check, table" "$SIM" validate --no-db --model models/default.yaml \
     traces/bundles/2026-12-02-5bce98f73f3e-logging_off
 contains "$TMP/out" "the submitting process's CPU, measured against predicted + " "validate: the CPU check's line"
+# A harness since 2026-12-03 measures a switch's CPU in its hand-off
+# micro-benchmark: 90 us of CPU over 2 switches a round trip.
+cp -r traces/bundles/2026-12-02-5bce98f73f3e-logging_off "$TMP/cb"
+jq '.benchmarks.thread_handoff_roundtrip += {"cpu_median_s": 9e-05, "vcsw_per_op": 2}' \
+    traces/bundles/2026-12-02-5bce98f73f3e-logging_off/micro.json >"$TMP/cb/micro.json"
+run 0 "validate the CPU check beside the micro-benchmark" "$SIM" validate --no-db --model models/default.yaml "$TMP/cb"
+contains "$TMP/out" "(the hand-off micro-benchmark: 45.0 us of CPU a voluntary switch)" "validate: the micro-benchmark's CPU a switch"
 # The first committed bundle has pyinstrument profiles: their logging
 # share stands beside the model's; a broken one is named.
 run 0 "validate beside pyinstrument" "$SIM" validate --no-db --model models/default.yaml \
