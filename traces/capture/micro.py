@@ -179,6 +179,40 @@ def thread_handoff():
     return run, setup, teardown
 
 
+def lock_handoff():
+    """threading.Lock released to a thread blocked on it, and back: the
+    waiter takes the lock without the GIL (CPython blocks outside it), as a
+    thread woken for concurrent.futures' pool lock does (one round trip)."""
+    def setup():
+        there, back = threading.Lock(), threading.Lock()
+        there.acquire()
+        back.acquire()
+        count = [0]
+
+        def echo():
+            while True:
+                there.acquire()
+                if count[0] < 0:
+                    return
+                back.release()
+        t = threading.Thread(target=echo, daemon=True)
+        t.start()
+        return there, back, count, t
+
+    def run(n, state):
+        there, back, _, _ = state
+        for _ in range(n):
+            there.release()
+            back.acquire()
+
+    def teardown(state):
+        there, _, count, t = state
+        count[0] = -1
+        there.release()
+        t.join()
+    return run, setup, teardown
+
+
 def thread_start():
     """threading.Thread.start() of a thread that stays alive, as
     concurrent.futures.ThreadPoolExecutor starts each new worker: start()
@@ -293,6 +327,9 @@ def main(out_path, repeats, workdir):
     run, setup, teardown = thread_handoff()
     results['thread_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown,
                                                 counters=True)
+    run, setup, teardown = lock_handoff()
+    results['lock_handoff_roundtrip'] = bench(run, 2000, repeats, setup, teardown,
+                                              counters=True)
     run, setup, teardown = thread_start()
     results['thread_start'] = bench(run, 50, repeats, setup, teardown)
     run, setup, teardown = pool_submit()
