@@ -732,7 +732,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
         }
         rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
                                  " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f, s:o, s:o, s:o,"
-                                 " s:o, s:f}",
+                                 " s:o, s:f, s:o}",
                                  "bundle", v->pooled ? "pooled" : bundles[r->bundle].name,
                                  "workload", sim_workload_name(r->g.workload),
                                  "size", (json_int_t)r->g.size,
@@ -759,7 +759,9 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "predicted_thread_dead_s", dead,
                                  "measured_main_logging_share", r->profiles > 0 ?
                                      json_real(r->measured_main_logging) : json_null(),
-                                 "predicted_main_logging_share", r->predicted_main_logging),
+                                 "predicted_main_logging_share", r->predicted_main_logging,
+                                 "measured_cpu_switches_per_task", r->cpu_switches >= 0 ?
+                                     json_real(r->cpu_switches) : json_null()),
                        out, err);
     }
     for (int i = 0; rc == 0 && i < v->npairs; i++) {

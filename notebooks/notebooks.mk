@@ -36,11 +36,22 @@ $(NB_DB): $(BUILD)/sim $(NB_EXPERIMENT) $(wildcard models/*.yaml)
 	$(BUILD)/sim run $(NB_EXPERIMENT) --db $@.tmp > $(NB_OUT)/sweep.txt
 	mv $@.tmp $@
 
-notebooks: $(NB_VENV)/.installed $(NB_DB)
+# The shipped model against the newest committed bundle, which traces.ipynb
+# reads: its "measured against predicted" and CPU figures.
+NB_BUNDLE   ?= $(patsubst %/,%,$(lastword $(sort $(dir $(wildcard traces/bundles/*/runs.csv)))))
+NB_VALIDATE ?= $(NB_OUT)/validate.jsonl
+
+$(NB_VALIDATE): $(BUILD)/sim $(wildcard models/*.yaml) $(NB_BUNDLE)/runs.csv
+	@mkdir -p $(dir $@)
+	$(BUILD)/sim validate --no-db --format json --model models/default.yaml $(NB_BUNDLE) > $@.tmp
+	mv $@.tmp $@
+
+notebooks: $(NB_VENV)/.installed $(NB_DB) $(NB_VALIDATE)
 	@set -e; for nb in $(NOTEBOOKS); do \
 	    name=$$(basename $$nb .ipynb); \
 	    echo "notebook $$nb -> $(NB_OUT)/$$name.ipynb, .html"; \
 	    SIM_RESULTS_DB=$(abspath $(NB_DB)) SIM_FIGURES=$(abspath $(NB_OUT)) \
+	    SIM_VALIDATE=$(abspath $(NB_VALIDATE)) \
 	    $(NB_JUPYTER) nbconvert --log-level=WARN --to notebook --execute \
 	        --ExecutePreprocessor.timeout=$(NB_TIMEOUT) \
 	        --output-dir $(NB_OUT) $$nb; \

@@ -233,6 +233,7 @@ fi
 # check's one figure a switch and its errors.
 run 0 "validate the CPU check" "$SIM" validate --no-db --format json --model models/default.yaml \
     traces/bundles/2026-12-02-5bce98f73f3e-logging_off
+[ "$(json_count "$TMP/out" 'has("rel_error") and .measured_cpu_switches_per_task > 0')" -ge 10 ] && ok || bad "validate JSON: the CPU runs' switches a task"
 [ "$(json_count "$TMP/out" '.summary == "cpu" and .configurations >= 10 and .cpu_per_switch_s > 5e-6 and .cpu_per_switch_s < 1e-4 and .median_abs_rel_error < .worst_abs_rel_error')" -eq 1 ] && ok || bad "validate JSON: the CPU check"
 run 0 "validate the CPU check, table" "$SIM" validate --no-db --model models/default.yaml \
     traces/bundles/2026-12-02-5bce98f73f3e-logging_off
