@@ -157,7 +157,7 @@ int validate_check(const validate_set *v, char *reason, size_t size);
 ** simulator has, voluntary switches), and the check is how well one c
 ** does for all: the |relative error| of predicted + c x switches. */
 typedef struct validate_cpu {
-    int n;                   /* rows with both measured; 0 when fewer than 3 */
+    int n;                   /* rows with both measured; 0 when fewer than 3 (or no memory) */
     double per_switch_s;     /* c, seconds of CPU a measured switch */
     double median_abs;       /* median |relative error| over the n rows */
     double worst_abs;        /* the largest */

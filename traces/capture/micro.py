@@ -35,13 +35,15 @@ def bench(fn, n, repeats, setup=None, teardown=None, counters=False):
     samples, cpu, vcsw = [], [], []
     for _ in range(repeats):
         state = setup() if setup else None
-        r0, c0 = resource.getrusage(resource.RUSAGE_SELF), time.process_time()
+        if counters:
+            r0, c0 = resource.getrusage(resource.RUSAGE_SELF), time.process_time()
         t = time.perf_counter()
         fn(n, state)
         samples.append((time.perf_counter() - t) / n)
-        c1, r1 = time.process_time(), resource.getrusage(resource.RUSAGE_SELF)
-        cpu.append((c1 - c0) / n)
-        vcsw.append((r1.ru_nvcsw - r0.ru_nvcsw) / n)
+        if counters:
+            c1, r1 = time.process_time(), resource.getrusage(resource.RUSAGE_SELF)
+            cpu.append((c1 - c0) / n)
+            vcsw.append((r1.ru_nvcsw - r0.ru_nvcsw) / n)
         if teardown:
             teardown(state)
     out = _summary(samples)
