@@ -105,7 +105,9 @@ typedef struct fit_report {
     int htex_counts;                     /* 1 when those were counted (a worker_debug run, log_record_dropped) */
     int replications;                    /* simulations per configuration; the median is fitted */
     int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
-    double thread_cpu[2];                /* their CPU per task: launch thread, result thread */
+    double thread_cpu[2];                /* their CPU per task less their switches': launch
+                                         ** thread, result thread */
+    double thread_cpu_switch_s;          /* the CPU a switch taken off (micro); 0 if unmeasured */
     whatif_report whatif;                /* with logging-on runs alone: the speedups' interval */
 } fit_report;
 
