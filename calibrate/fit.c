@@ -445,13 +445,17 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     c->x[FACTOR_HANDOFF] = 1;
     c->nfit = rep->nconfigs >= 2 * FACTOR_FITTED ? FACTOR_FITTED : rep->nconfigs >= 4 ? 2 : 0;
     /* Only runs with the submit side's logging off tell a record's cost
-    ** from its stage's through the makespans; without them a record costs
-    ** what parsl.log shows of one in place (two records back to back), or
-    ** failing that the micro-benchmark's one line. */
+    ** from its stage's through the makespans; without them, or with too
+    ** few configurations to fit it (--logging-off-from: one logging-off
+    ** configuration), a record costs what parsl.log shows of one in place
+    ** (two records back to back), or failing that the micro-benchmark's
+    ** one line, which is half of it. */
     if (!any_logging_off(rep) && c->nfit > FACTOR_RECORD_COST)
         c->nfit = FACTOR_RECORD_COST;
-    if (!any_logging_off(rep) && rep->record_span.n >= FIT_MIN_RECORD_PAIRS &&
-        rep->record_total_s > 0 && rep->record_span.median_s > 0)
+    rep->record_from_spans = c->nfit <= FACTOR_RECORD_COST &&
+                             rep->record_span.n >= FIT_MIN_RECORD_PAIRS &&
+                             rep->record_total_s > 0 && rep->record_span.median_s > 0;
+    if (rep->record_from_spans)
         c->x[FACTOR_RECORD_COST] = 1 + log(rep->record_span.median_s / rep->record_total_s);
     /* The submit side's scale held (whatif.c's profile): the rest refitted. */
     if (rep->held_submit_side > 0 && c->nfit >= 2) {
@@ -613,8 +617,8 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                      "captures' medians; %.2f x the micro-benchmark)%s\n", rep->record_span.n,
                 rep->record_span.median_s, rep->record_span.captures,
                 rep->record_total_s > 0 ? rep->record_span.median_s / rep->record_total_s : 0,
-                !any_logging_off(rep) && rep->record_span.n >= FIT_MIN_RECORD_PAIRS ?
-                ": the record's cost, with no logging-off run to fit it" : "");
+                rep->record_from_spans ? ": the record's cost, with too few logging-off runs "
+                                         "to fit it" : "");
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
     if (rep->thread_cpu_runs > 0) {

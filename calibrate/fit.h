@@ -104,6 +104,7 @@ typedef struct fit_report {
     double htex_counted[3];              /* their cost at the micro-benchmarks' */
     int htex_counts;                     /* 1 when those were counted (a worker_debug run, log_record_dropped) */
     int replications;                    /* simulations per configuration; the median is fitted */
+    int record_from_spans;               /* 1: a record costs its span in parsl.log (not fitted) */
     int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
     double thread_cpu[2];                /* their CPU per task less their switches': launch
                                          ** thread, result thread */

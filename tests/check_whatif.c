@@ -15,6 +15,7 @@
 #include "../calibrate/fit.h"
 #include "../calibrate/whatif.h"
 #include "../sim/sim.h"
+#include "fixture.h"
 #include "suites.h"
 
 static void truth_model(model *m)
@@ -43,19 +44,9 @@ static void truth_model(model *m)
 
 static double makespan(const model *m, int workload, long size, int executor, int logging)
 {
-    sim_config cfg;
     sim_result res;
-    sim_error err;
 
-    memset(&cfg, 0, sizeof cfg);
-    cfg.workload = workload;
-    cfg.size = size;
-    cfg.executor = executor;
-    cfg.workers = 4;
-    cfg.logging = logging;
-    cfg.seed = 1;
-    cfg.model = m;
-    ck_assert_int_eq(sim_run(&cfg, &res, &err), 0);
+    fixture_simulate(m, workload, size, executor, logging, 1, &res);
     return res.makespan_s;
 }
 
