@@ -364,6 +364,7 @@ static int read_manifest(bundle *b, const char *path, sim_error *err)
     b->complete = json_is_true(json_object_get(root, "complete"));
     b->cores = (int)number_at(root, "machine", "cores");
     snprintf(b->cpu, sizeof b->cpu, "%s", string_at(root, "machine", "cpu_model"));
+    snprintf(b->cpu_id, sizeof b->cpu_id, "%s", string_at(root, "machine", "cpu_id"));
     snprintf(b->host, sizeof b->host, "%s", string_at(root, "machine", "host_id"));
     snprintf(b->os, sizeof b->os, "%s", string_at(root, "machine", "os"));
     b->memory_gib = number_at(root, "machine", "mem_total_bytes") / (1024.0 * 1024 * 1024);
@@ -445,7 +446,8 @@ int bundle_load(bundle *b, const char *dir, sim_error *err)
 
 int bundle_same_machine(const bundle *a, const bundle *b)
 {
-    return a->cores == b->cores && !strcmp(a->host, b->host) && !strcmp(a->cpu, b->cpu);
+    return a->cores == b->cores && !strcmp(a->host, b->host) && !strcmp(a->cpu, b->cpu) &&
+           (!a->cpu_id[0] || !b->cpu_id[0] || !strcmp(a->cpu_id, b->cpu_id));
 }
 
 void bundle_release(bundle *b)

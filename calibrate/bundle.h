@@ -74,6 +74,7 @@ typedef struct bundle {
     int complete;            /* manifest "complete" */
     int cores;               /* machine cores */
     char cpu[128];           /* machine CPU model */
+    char cpu_id[64];         /* its family, model and stepping; "" before 2026-12-03 */
     char host[64];           /* anonymized host id */
     double memory_gib;       /* machine memory */
     char os[128];            /* operating system */
@@ -106,7 +107,8 @@ int bundle_load(bundle *b, const char *dir, sim_error *err);
 void bundle_release(bundle *b);
 
 /* 1 when a and b were captured on one machine: the same host, cores and
-** CPU model (a VM's host id can stay while it moves to another CPU). */
+** CPU model (a VM's host id can stay while it moves to another CPU), and
+** CPU family, model and stepping where both recorded them. */
 int bundle_same_machine(const bundle *a, const bundle *b);
 
 /* 1 when dir looks like a bundle (has manifest.json and runs.csv). */

@@ -528,10 +528,11 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     for (int k = 1; k < nb; k++)
         if (!bundle_same_machine(&bundles[k], &bundles[0]))
             return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
-                             "one model from bundles of different machines (%s, %d cores, %s; "
-                             "%s, %d, %s): calibrate each machine apart", bundles[0].host,
-                             bundles[0].cores, bundles[0].cpu, bundles[k].host,
-                             bundles[k].cores, bundles[k].cpu);
+                             "one model from bundles of different machines (%s, %d cores, %s %s; "
+                             "%s, %d, %s %s): calibrate each machine apart",
+                             bundles[0].host, bundles[0].cores, bundles[0].cpu,
+                             bundles[0].cpu_id, bundles[k].host, bundles[k].cores,
+                             bundles[k].cpu, bundles[k].cpu_id);
     if (nb > 0 && (bundles[0].log_enabled_s <= 0 || bundles[0].log_disabled_s <= 0))
         return error_set(err, SIM_EINPUT, bundles[0].path, 0, 0,
                          "no log-record micro-benchmarks (micro.json): capture again");

@@ -46,9 +46,10 @@ int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
             free(v->block_runs);
             free(v);
             return error_set(err, SIM_EINPUT, bundles[k].path, 0, 0,
-                             "cannot pool bundles of different machines (%s, %d cores, %s; "
-                             "%s, %d, %s)", bundles[0].host, bundles[0].cores, bundles[0].cpu,
-                             bundles[k].host, bundles[k].cores, bundles[k].cpu);
+                             "cannot pool bundles of different machines (%s, %d cores, %s %s; "
+                             "%s, %d, %s %s)", bundles[0].host, bundles[0].cores,
+                             bundles[0].cpu, bundles[0].cpu_id, bundles[k].host,
+                             bundles[k].cores, bundles[k].cpu, bundles[k].cpu_id);
         }
     v->pooled = pooled ? nb : 0;
     if (cap > 0 && (scratch = malloc(sizeof *scratch * cap)) == NULL)

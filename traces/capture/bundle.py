@@ -45,15 +45,32 @@ def host_id():
     return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:12]
 
 
-def _cpu_model():
+def _cpuinfo():
+    """The first processor's fields of /proc/cpuinfo."""
+    fields = {}
     try:
         with open('/proc/cpuinfo') as f:
             for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
+                if not line.strip():
+                    break
+                key, _, value = line.partition(':')
+                fields[key.strip()] = value.strip()
     except OSError:
         pass
-    return platform.processor() or 'unknown'
+    return fields
+
+
+def _cpu_model():
+    return _cpuinfo().get('model name') or platform.processor() or 'unknown'
+
+
+def _cpu_id():
+    """'family F model M stepping S': a VM's 'AMD EPYC' names no generation."""
+    info = _cpuinfo()
+    if 'cpu family' not in info:
+        return None
+    return 'family %s model %s stepping %s' % (info['cpu family'], info.get('model', '?'),
+                                               info.get('stepping', '?'))
 
 
 def _mem_total_bytes():
@@ -71,6 +88,7 @@ def machine():
     return {
         'cores': os.cpu_count(),
         'cpu_model': _cpu_model(),
+        'cpu_id': _cpu_id(),
         'mem_total_bytes': _mem_total_bytes(),
         'os': platform.platform(),
         'kernel': platform.release(),

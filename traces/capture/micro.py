@@ -313,7 +313,13 @@ def spawn(method):
 
 
 def main(out_path, repeats, workdir):
+    from capture.runner import speed_probe_s
+
     os.makedirs(workdir, exist_ok=True)
+    # The runs' own probe, before and after: a set measured while the host
+    # was slow (one EPYC capture's came out 1.5-1.8x its neighbours') shows
+    # against the runs' probes instead of passing as the machine's costs.
+    probe_before = speed_probe_s()
     results = {}
     log_run, undo = log_enabled(workdir)
     results['log_record_enabled'] = bench(log_run, 2000, repeats)
@@ -345,6 +351,7 @@ def main(out_path, repeats, workdir):
         'repeats': repeats,
         'unit': 'seconds per operation',
         'switch_interval_s': sys.getswitchinterval(),
+        'speed_probe_s': {'before': probe_before, 'after': speed_probe_s()},
         'benchmarks': results,
     }
     tmp = out_path + '.tmp'
