@@ -91,8 +91,7 @@ enum column {
     C_MAKESPAN, C_LOAD, C_WARMUP, C_CLEANUP, C_TASK_FIRST, C_TASK_LAST,
     C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
     C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW,
-    C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT,
-    C_VCSW_MAIN, C_VCSW_LAUNCH, C_VCSW_WORKERS, C_VCSW_JOIN, C_VCSW_RESULT, C_COUNT
+    C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT, C_COUNT
 };
 
 static const char *column_names[C_COUNT] = {
@@ -104,8 +103,6 @@ static const char *column_names[C_COUNT] = {
     "records_interchange", "records_manager", "records_workers", "timed_vcsw",
     "thread_cpu_main_s", "thread_cpu_launch_s", "thread_cpu_workers_s", "thread_cpu_join_s",
     "thread_cpu_result_s",
-    "thread_vcsw_main", "thread_vcsw_launch", "thread_vcsw_workers", "thread_vcsw_join",
-    "thread_vcsw_result",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -150,8 +147,6 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->switches = (long)number_or(GET(C_VCSW), -1);
     for (int k = 0; k < THREAD_ROLE_COUNT; k++)
         r->thread_cpu_s[k] = number_or(GET(C_THREAD_MAIN + k), -1);
-    for (int k = 0; k < THREAD_ROLE_COUNT; k++)
-        r->thread_switches[k] = (long)number_or(GET(C_VCSW_MAIN + k), -1);
 #undef GET
 }
 

@@ -622,16 +622,10 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
                                          "to fit it" : "");
     fprintf(out, "thread wake-up (GIL or lock hand-off): %.3e s (half the thread hand-off "
                  "micro-benchmark x factor)\n", m->gil_handoff_s);
-    if (rep->thread_cpu_runs > 0) {
+    if (rep->thread_cpu_runs > 0)
         fprintf(out, "HTEX submit side, thread CPU per task (median of %d logging-off runs): "
-                     "launch thread %.3e s, result thread %.3e s",
+                     "launch thread %.3e s, result thread %.3e s\n",
                 rep->thread_cpu_runs, rep->thread_cpu[0], rep->thread_cpu[1]);
-        if (rep->thread_cpu_switch_s > 0)
-            fprintf(out, ", less %.3e s a voluntary switch (the hand-off micro-benchmark)\n",
-                    rep->thread_cpu_switch_s);
-        else
-            fprintf(out, ", switches included (no micro-benchmark measured their CPU)\n");
-    }
     if (rep->htex_cpu_runs > 0) {
         static const char *names[3] = {"interchange", "manager", "workers"};
         fprintf(out, "HTEX processes, CPU per task (median of %d %s): work + logging",

@@ -106,9 +106,7 @@ typedef struct fit_report {
     int replications;                    /* simulations per configuration; the median is fitted */
     int record_from_spans;               /* 1: a record costs its span in parsl.log (not fitted) */
     int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
-    double thread_cpu[2];                /* their CPU per task less their switches': launch
-                                         ** thread, result thread */
-    double thread_cpu_switch_s;          /* the CPU a switch taken off (micro); 0 if unmeasured */
+    double thread_cpu[2];                /* their CPU per task: launch thread, result thread */
     whatif_report whatif;                /* with logging-on runs alone: the speedups' interval */
 } fit_report;
 

@@ -15,17 +15,11 @@
 **            pool's workers: execute_threads + complete, shared as their
 **            spans share them)
 **
-** A thread's CPU holds what its voluntary switches cost the kernel and
-** the interpreter (a GIL or lock hand-off each), which the model charges
-** apart, as wake-ups' dead time. Where the bundles measured the machine's
-** CPU a switch (the hand-off micro-benchmark's CPU over its switches,
-** harnesses since 2026-12-03) and the runs each role's switches, each run
-** gives its role that many switches' worth back before the median; left
-** in, the HTEX submit side's CPU came out 44-53% over its measure
-** (docs/calibrate.md). The thread-pool stages keep their spans: with them
-** from thread CPU too the fit's factors went astray (docs/calibrate.md
-** gives the figures). Stages measured here are fixed in step 2 (their
-** source starts "thread CPU"); the records keep their counted numbers.
+** The thread-pool stages keep their spans: a role's CPU holds its share of
+** the GIL hand-offs, which the model charges apart as wake-ups (dead time),
+** and with both the convoy's cost counted twice (docs/calibrate.md gives
+** the figures). Stages measured here are fixed in step 2 (their source
+** starts "thread CPU"); the records keep their counted numbers.
 */
 #include "threadcpu.h"
 
@@ -41,34 +35,10 @@ static int quiet(const bundle_run *r)
     return r->logging == LOGGING_OFF || r->logging == LOGGING_OFF_ALL;
 }
 
-/* The machine's CPU a voluntary switch: the median over the bundles that
-** measured it (one machine: sim calibrate refuses a mix); 0 if none did. */
-static double switch_cpu(const bundle *bundles, int nb)
-{
-    double v[64];
-    int n = 0;
-
-    for (int k = 0; k < nb && n < 64; k++)
-        if (bundles[k].switch_cpu_s > 0)
-            v[n++] = bundles[k].switch_cpu_s;
-    return n > 0 ? group_median(v, n) : 0;
-}
-
-/* A run's CPU for role less its switches' (switch_s each), where it
-** counted them. */
-static double role_work(const bundle_run *r, int role, double switch_s)
-{
-    double cpu = r->thread_cpu_s[role];
-
-    if (switch_s > 0 && r->thread_switches[role] >= 0)
-        cpu -= (double)r->thread_switches[role] * switch_s;
-    return cpu;
-}
-
 /* The median over the calibration runs of executor of role's CPU per
-** task less its switches' (roles[] fills out[]); returns the runs taken. */
-static int role_medians(const bundle *bundles, int nb, int executor, const int *roles,
-                        int nroles, double switch_s, double *out, int cap)
+** task (roles[] fills out[]); returns the runs taken. */
+static int role_medians(const bundle *bundles, int nb, int executor,
+                        const int *roles, int nroles, double *out, int cap)
 {
     double *v = malloc(sizeof *v * (size_t)cap * (size_t)nroles);
     int n = 0;
@@ -87,7 +57,7 @@ static int role_medians(const bundle *bundles, int nb, int executor, const int *
             if (!measured)
                 continue;
             for (int j = 0; j < nroles; j++)
-                v[j * cap + n] = role_work(r, roles[j], switch_s) / r->tasks;
+                v[j * cap + n] = r->thread_cpu_s[roles[j]] / r->tasks;
             n++;
         }
     for (int j = 0; j < nroles; j++)
@@ -113,20 +83,18 @@ void threadcpu_apply(model *m, fit_report *rep, const bundle *bundles, int nb, i
     enum { CAP = 4096 };
     static const int thread_roles[] = {THREAD_WORKERS};
     static const int htex_roles[] = {THREAD_LAUNCH, THREAD_RESULT};
-    double workers, h[2], switch_s = switch_cpu(bundles, nb);
+    double workers, h[2];
     int nt, nh;
 
     rep->thread_cpu_runs = 0;
-    rep->thread_cpu_switch_s = 0;
     /* The logging-off what-if must not see a logging-off run. */
     if (flags & FIT_LOGGING_ON_ONLY)
         return;
-    nh = role_medians(bundles, nb, EXECUTOR_HTEX, htex_roles, 2, switch_s, h, CAP);
+    nh = role_medians(bundles, nb, EXECUTOR_HTEX, htex_roles, 2, h, CAP);
     if (nh == 0)
         return;
     set_stage(m, rep, STAGE_LAUNCH_HTEX, h[0], nh, "launch");
-    nt = role_medians(bundles, nb, EXECUTOR_THREADS, thread_roles, 1, switch_s, &workers,
-                      CAP);
+    nt = role_medians(bundles, nb, EXECUTOR_THREADS, thread_roles, 1, &workers, CAP);
     if (nt > 0) {
         double execute = m->stage[STAGE_EXECUTE_THREADS].mean_s;
         double done = m->stage[STAGE_COMPLETE].mean_s;
@@ -137,5 +105,4 @@ void threadcpu_apply(model *m, fit_report *rep, const bundle *bundles, int nb, i
     rep->thread_cpu_runs = nh;
     rep->thread_cpu[0] = h[0];
     rep->thread_cpu[1] = h[1];
-    rep->thread_cpu_switch_s = switch_s;
 }

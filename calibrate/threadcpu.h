@@ -12,11 +12,9 @@
 
 /* Overwrite m's launch_htex and result_receive costs with the median CPU
 ** per task of the calibration runs (double workload, submit side's logging
-** off) that measured their threads, each run's CPU less its switches times
-** the bundles' measured CPU a switch where both are known; nothing with
-** FIT_LOGGING_ON_ONLY in flags or without such runs. Fills
-** rep->thread_cpu_runs, rep->thread_cpu, rep->thread_cpu_switch_s and the
-** stages' sources. */
+** off) that measured their threads; nothing with FIT_LOGGING_ON_ONLY in
+** flags or without such runs. Fills rep->thread_cpu_runs,
+** rep->thread_cpu and the stages' sources. */
 void threadcpu_apply(model *m, fit_report *rep, const bundle *bundles, int nb, int flags);
 
 #endif

@@ -239,26 +239,6 @@ START_TEST(test_bundle_reads_quoted_fields)
 }
 END_TEST
 
-START_TEST(test_bundle_reads_thread_columns)
-{
-    bundle b;
-    sim_error err;
-
-    /* thread_vcsw_join blank: not measured; other roles' columns absent */
-    make_bundle("run_id,workload,size,executor,workers_requested,logging,status,makespan_s,"
-                "thread_cpu_launch_s,thread_vcsw_launch,thread_vcsw_join\n"
-                "r1,double,100,threads,4,off,ok,0.25,0.031,412,\n", manifest);
-    ck_assert_int_eq(bundle_load(&b, dir, &err), 0);
-    ck_assert_double_eq(b.runs[0].thread_cpu_s[THREAD_LAUNCH], 0.031);
-    ck_assert_int_eq(b.runs[0].thread_switches[THREAD_LAUNCH], 412);
-    ck_assert_int_eq(b.runs[0].thread_switches[THREAD_JOIN], -1);
-    ck_assert_int_eq(b.runs[0].thread_switches[THREAD_MAIN], -1);
-    ck_assert_double_eq(b.runs[0].thread_cpu_s[THREAD_MAIN], -1);
-    bundle_release(&b);
-    remove_bundle();
-}
-END_TEST
-
 START_TEST(test_bundle_bad_rows)
 {
     bundle b;
@@ -352,7 +332,6 @@ Suite *fit_suite(void)
     tcase_add_test(tc, test_recovers_known_factors);
     tcase_add_test(tc, test_record_cost_in_place_when_not_fitted);
     tcase_add_test(tc, test_bundle_reads_quoted_fields);
-    tcase_add_test(tc, test_bundle_reads_thread_columns);
     tcase_add_test(tc, test_bundle_bad_rows);
     tcase_add_test(tc, test_bundle_reads_collections);
     suite_add_tcase(s, tc);

@@ -20,10 +20,8 @@ static bundle_run run(int executor, int logging, double launch, double result, d
                     .executor = executor, .workers_requested = 2, .logging = logging,
                     .ok = 1, .makespan_s = 1};
 
-    for (int k = 0; k < THREAD_ROLE_COUNT; k++) {
+    for (int k = 0; k < THREAD_ROLE_COUNT; k++)
         r.thread_cpu_s[k] = -1;
-        r.thread_switches[k] = -1;
-    }
     if (launch >= 0) {
         r.thread_cpu_s[THREAD_MAIN] = 0.04;
         r.thread_cpu_s[THREAD_LAUNCH] = launch;
@@ -72,39 +70,6 @@ START_TEST(test_htex_stages_from_thread_cpu)
     ck_assert(!strncmp(rep.stage_source[STAGE_RESULT_RECEIVE], "thread CPU", 10));
     /* the thread pool's own stages keep their spans */
     ck_assert_double_eq(m.stage[STAGE_COMPLETE].mean_s, 3e-4);
-    bundle_release(&b);
-}
-END_TEST
-
-START_TEST(test_switches_given_back_at_the_measured_cpu)
-{
-    /* 2 switches a task in the launch thread, 3 in the result thread, 1 in
-    ** the thread pool's workers, at 10 us each (the micro-benchmark). */
-    bundle_run runs[] = {
-        run(EXECUTOR_HTEX, LOGGING_OFF, 0.080, 0.100, 0),
-        run(EXECUTOR_THREADS, LOGGING_OFF, 0.030, 0, 0.020),
-    };
-    bundle b;
-    model m;
-    fit_report rep;
-
-    runs[0].thread_switches[THREAD_LAUNCH] = 2000;
-    runs[0].thread_switches[THREAD_RESULT] = 3000;
-    runs[1].thread_switches[THREAD_WORKERS] = 1000;
-    fixture_bundle(&b, runs, 2);
-    base_model(&m);
-    memset(&rep, 0, sizeof rep);
-    /* no CPU a switch measured: the switches stay in */
-    threadcpu_apply(&m, &rep, &b, 1, 0);
-    ck_assert_double_eq_tol(m.stage[STAGE_LAUNCH_HTEX].mean_s, 80e-6, 1e-12);
-    ck_assert_double_eq(rep.thread_cpu_switch_s, 0);
-    b.switch_cpu_s = 10e-6;
-    base_model(&m);
-    threadcpu_apply(&m, &rep, &b, 1, 0);
-    ck_assert_double_eq_tol(rep.thread_cpu_switch_s, 10e-6, 1e-15);
-    ck_assert_double_eq_tol(m.stage[STAGE_LAUNCH_HTEX].mean_s, 60e-6, 1e-12);
-    /* (100 - 30) us less complete's 3/4 of the workers' (20 - 10) us */
-    ck_assert_double_eq_tol(m.stage[STAGE_RESULT_RECEIVE].mean_s, 62.5e-6, 1e-12);
     bundle_release(&b);
 }
 END_TEST
@@ -161,7 +126,6 @@ Suite *threadcpu_suite(void)
     TCase *tc = tcase_create("threadcpu");
 
     tcase_add_test(tc, test_htex_stages_from_thread_cpu);
-    tcase_add_test(tc, test_switches_given_back_at_the_measured_cpu);
     tcase_add_test(tc, test_unusable_runs_leave_the_model);
     tcase_add_test(tc, test_logging_on_only_sees_no_logging_off_run);
     suite_add_tcase(s, tc);

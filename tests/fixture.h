@@ -18,7 +18,6 @@ static inline void fixture_bundle(bundle *b, const bundle_run *runs, int n)
 {
     memset(b, 0, sizeof *b);
     b->cores = 2;
-    b->switch_cpu_s = -1;
     b->runs = calloc(n, sizeof *b->runs);
     ck_assert_ptr_nonnull(b->runs);
     memcpy(b->runs, runs, sizeof *runs * n);
