@@ -72,11 +72,16 @@ deps:
 # simulations of committed measurements). Then a quick capture of real
 # Parsl on the CI machine, calibrated and validated, printed but not gating
 # (CI machines are noisy; see docs/validate.md).
+# The same targets on the EPYC of 2026-12-03 (a slower machine under the
+# same host id, docs/validate.md), with the model calibrated there.
 QUICK_BUNDLE := $(BUILD)/quick-bundle
+EPYC_2026_12_03 := traces/epyc-2026-12-03
+EPYC_2026_12_03_MODEL := models/2026-12-03-5bce98f73f3e-epyc.yaml
 test:
 	$(MAKE) WERROR=-Werror check
 	$(MAKE) WERROR=-Werror san
 	$(BUILD)/sim validate --check --pool --no-db --model models/default.yaml traces/bundles/*/
+	$(BUILD)/sim validate --check --pool --no-db --model $(EPYC_2026_12_03_MODEL) $(EPYC_2026_12_03)/*/
 	rm -rf $(QUICK_BUNDLE)
 	$(MAKE) trace-quick TRACE_ARGS="--bundle $(QUICK_BUNDLE)"
 	$(BUILD)/sim calibrate $(QUICK_BUNDLE) -o $(BUILD)/quick.yaml --report --no-store
@@ -98,6 +103,7 @@ bench: $(BUILD)/bench $(BUILD)/sim
 # `make test` runs it too.
 validate: $(BUILD)/sim
 	$(BUILD)/sim validate --check --pool --model models/default.yaml traces/bundles/*/
+	$(BUILD)/sim validate --check --pool --model $(EPYC_2026_12_03_MODEL) $(EPYC_2026_12_03)/*/
 
 san:
 	$(MAKE) BUILD=build/san OPT="-O1 -g -fno-omit-frame-pointer" \

@@ -229,6 +229,16 @@ if command -v sqlite3 >/dev/null 2>&1; then
     [ "$(sqlite3 "$TMP/v.db" "SELECT count(*) FROM experiments WHERE name = 'validate:vb'")" -eq 1 ] && ok || bad "validate experiment row"
     [ "$(sqlite3 "$TMP/v.db" 'SELECT count(*) FROM configurations')" -eq 12 ] && ok || bad "validate stores 6 configurations x 2 replications"
 fi
+# A shipped model is what its recipe gives (docs/validate.md): the EPYC
+# model of 2026-12-03 from its three captures, in that order; only the
+# provenance line (the day it ran) may differ.
+E=traces/epyc-2026-12-03
+run 0 "calibrate the 2026-12-03 EPYC recipe" "$SIM" calibrate "$E/2026-12-03-5bce98f73f3e-logging_off" \
+    "$E/2026-12-03-5bce98f73f3e-logging_off-2" "$E/2026-12-03-5bce98f73f3e-logging_off-3" \
+    --start models/2026-11-24-5bce98f73f3e.yaml -o "$TMP/epyc.yaml" --no-store
+diff <(grep -v '^provenance' "$TMP/epyc.yaml") \
+     <(grep -v '^provenance' models/2026-12-03-5bce98f73f3e-epyc.yaml) >/dev/null \
+    && ok || bad "the 2026-12-03 EPYC model is what its recipe gives"
 # The 2026-12-02 bundle measured its threads' CPU and switches: the CPU
 # check's one figure a switch and its errors.
 run 0 "validate the CPU check" "$SIM" validate --no-db --format json --model models/default.yaml \
