@@ -272,6 +272,16 @@ START_TEST(test_pooled_bundles)
     ck_assert_int_eq(validate_new(&pooled, b, 2, 1, &err), SIM_EINPUT);
     ck_assert_ptr_null(pooled);
     ck_assert(strstr(err.message, "Xeon") != NULL);
+    /* one CPU model name of two generations, where both recorded theirs;
+    ** a bundle from before the record pools with either */
+    snprintf(b[1].cpu, sizeof b[1].cpu, "%s", b[0].cpu);
+    snprintf(b[0].cpu_id, sizeof b[0].cpu_id, "%s", "family 25 model 1 stepping 1");
+    ck_assert(bundle_same_machine(&b[0], &b[1]));
+    snprintf(b[1].cpu_id, sizeof b[1].cpu_id, "%s", "family 25 model 17 stepping 1");
+    ck_assert_int_eq(validate_new(&pooled, b, 2, 1, &err), SIM_EINPUT);
+    ck_assert(strstr(err.message, "model 17") != NULL);
+    snprintf(b[1].cpu_id, sizeof b[1].cpu_id, "%s", b[0].cpu_id);
+    ck_assert(bundle_same_machine(&b[0], &b[1]));
     unload(&b[1]);
     snprintf(dir, sizeof dir, "%s", first);
     unload(&b[0]);
