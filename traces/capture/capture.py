@@ -182,6 +182,7 @@ class Capture:
             'timed_cpu_s': result.get('timed_cpu_s'),
             'timed_host_busy_s': result.get('timed_host_busy_s'),
             'speed_probe_s': result.get('speed_probe_s'),
+            'speed_probe_parsl_s': result.get('speed_probe_parsl_s'),
             'timed_vcsw': result.get('timed_vcsw'), 'timed_ivcsw': result.get('timed_ivcsw'),
             'loadavg_1m': loadavg, 'logs_kept': keep,
             'import_s': result.get('import_s'), 'load_s': result.get('load_s'),

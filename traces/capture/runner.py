@@ -329,6 +329,42 @@ def thread_deltas(before, after, result):
         result['thread_vcsw_%s' % role] += vcsw - vcsw0
 
 
+def speed_probe_parsl_s(workdir):
+    """Seconds for a fixed piece of Parsl's own per-task work, the median
+    of three: 300 DEBUG records through a FileHandler with Parsl's format
+    (flushed each) and 200 pack/unpack_apply_message round trips.  The
+    pure-Python loop of speed_probe_s missed a slower host on 2026-12-03
+    (Parsl 1.2-1.6x slower, the loop not), so this one does what the
+    runs do."""
+    from parsl.log_utils import DEFAULT_FORMAT
+    from parsl.serialize import pack_apply_message, unpack_apply_message
+
+    def double(x):
+        return x * 2
+
+    path = os.path.join(workdir, 'speed_probe.log')
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter(DEFAULT_FORMAT))
+    logger = logging.getLogger('capture.speed_probe')
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    times = []
+    try:
+        for _ in range(3):
+            t = time.perf_counter()
+            for i in range(300):
+                logger.debug('Task %s will be sent to executor %s', i, 'htex')
+            for i in range(200):
+                unpack_apply_message(pack_apply_message(double, (i,), {}))
+            times.append(time.perf_counter() - t)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+        os.remove(path)
+    return sorted(times)[1]
+
+
 def speed_probe_s():
     """Seconds for a fixed pure-Python loop, the median of five: the
     machine's speed around a run.  Quiet, it is the same for every run of a
@@ -430,6 +466,7 @@ def main(spec_path):
             profiler.stop()
         result['t_end_unix'] = time.time()
         result['speed_probe_s'] = speed_probe_s()
+        result['speed_probe_parsl_s'] = speed_probe_parsl_s(workdir)
         marker.info('capture: timed section end run_id=%s', spec['run_id'])
         result['makespan_s'] = makespan
         result['task_id_last'] = dfk.task_count - 1
