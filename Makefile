@@ -74,7 +74,7 @@ deps:
 # (CI machines are noisy; see docs/validate.md).
 # The same targets on the EPYC of 2026-12-03 (a slower machine under the
 # same host id, docs/validate.md), with the model calibrated on its first
-# three captures; the fourth it never saw.
+# three captures; the fourth and fifth it never saw.
 QUICK_BUNDLE := $(BUILD)/quick-bundle
 EPYC_2026_12_03 := traces/epyc-2026-12-03
 EPYC_2026_12_03_MODEL := models/2026-12-03-5bce98f73f3e-epyc.yaml
