@@ -449,7 +449,7 @@ int fit_scale(const model *base, fit_report *rep, int cores, model *out, sim_err
     ** few configurations to fit it (--logging-off-from: one logging-off
     ** configuration), a record costs what parsl.log shows of one in place
     ** (two records back to back), or failing that the micro-benchmark's
-    ** one line, which is half of it. */
+    ** one line, 0.5-0.7 of it in the captures so far. */
     if (!any_logging_off(rep) && c->nfit > FACTOR_RECORD_COST)
         c->nfit = FACTOR_RECORD_COST;
     rep->record_from_spans = c->nfit <= FACTOR_RECORD_COST &&

@@ -179,7 +179,7 @@ static const char header[] =
 /* Too few configurations to fit a record's cost (four to seven fit the two
 ** scales alone; --logging-off-from gives that many), a logging-off one
 ** among them: the record costs its span in parsl.log, not the
-** micro-benchmark, which in real captures is half of it. */
+** micro-benchmark, which in the captures so far is 0.5-0.7 of it. */
 START_TEST(test_record_cost_in_place_when_not_fitted)
 {
     static const long sizes[] = {100, 300};
