@@ -60,13 +60,8 @@ def _cpuinfo():
     return fields
 
 
-def _cpu_model():
-    return _cpuinfo().get('model name') or platform.processor() or 'unknown'
-
-
-def _cpu_id():
+def _cpu_id(info):
     """'family F model M stepping S': a VM's 'AMD EPYC' names no generation."""
-    info = _cpuinfo()
     if 'cpu family' not in info:
         return None
     return 'family %s model %s stepping %s' % (info['cpu family'], info.get('model', '?'),
@@ -85,10 +80,11 @@ def _mem_total_bytes():
 
 
 def machine():
+    info = _cpuinfo()
     return {
         'cores': os.cpu_count(),
-        'cpu_model': _cpu_model(),
-        'cpu_id': _cpu_id(),
+        'cpu_model': info.get('model name') or platform.processor() or 'unknown',
+        'cpu_id': _cpu_id(info),
         'mem_total_bytes': _mem_total_bytes(),
         'os': platform.platform(),
         'kernel': platform.release(),

@@ -337,11 +337,9 @@ def speed_probe_parsl_s(workdir):
     (Parsl 1.2-1.6x slower, the loop not), so this one does what the
     runs do."""
     from parsl.log_utils import DEFAULT_FORMAT
-    from parsl.serialize import pack_apply_message, unpack_apply_message
+    from capture.micro import dill_roundtrip
 
-    def double(x):
-        return x * 2
-
+    apply_roundtrips = dill_roundtrip()
     path = os.path.join(workdir, 'speed_probe.log')
     handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter(DEFAULT_FORMAT))
@@ -355,8 +353,7 @@ def speed_probe_parsl_s(workdir):
             t = time.perf_counter()
             for i in range(300):
                 logger.debug('Task %s will be sent to executor %s', i, 'htex')
-            for i in range(200):
-                unpack_apply_message(pack_apply_message(double, (i,), {}))
+            apply_roundtrips(200, None)
             times.append(time.perf_counter() - t)
     finally:
         logger.removeHandler(handler)
