@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 double group_median(double *v, int n)
 {
@@ -209,6 +210,28 @@ double group_blocked_ratio(const double *a, const int *a_n, const double *b, con
                            int blocks)
 {
     return blocked(a, a_n, b, b_n, blocks, sorted_median, NULL);
+}
+
+int group_capture_apart(const double *times, const int *runs, int blocks, int skip,
+                        double *scratch, double *own, double *others)
+{
+    int n = 0, offset = 0;
+
+    for (int k = 0; k < blocks; k++) {
+        if (k == skip) {
+            if (runs[k] == 0)
+                return 0;
+            *own = sorted_median(times + offset, runs[k], NULL);
+        } else {
+            memcpy(scratch + n, times + offset, sizeof *scratch * (size_t)runs[k]);
+            n += runs[k];
+        }
+        offset += runs[k];
+    }
+    if (n == 0)
+        return 0;
+    *others = group_median(scratch, n);
+    return 1;
 }
 
 typedef struct resampler {

@@ -96,4 +96,13 @@ int group_blocked_interval(const double *a, const int *a_n, const double *b, con
                            int blocks, double level, int resamples, unsigned long seed,
                            double *low, double *high);
 
+/* One capture set apart, to see how well the others predict it: of a
+** configuration's repetitions laid out as group_blocked_ratio's a[] and
+** a_n[], the median of capture skip's into *own and that of every other
+** capture's together into *others (scratch has room for all of them).
+** Returns 1 when both exist, 0 when capture skip or all the others
+** measured nothing. */
+int group_capture_apart(const double *times, const int *runs, int blocks, int skip,
+                        double *scratch, double *own, double *others);
+
 #endif

@@ -239,12 +239,44 @@ static int find_pairs(validate_set *v)
     return 0;
 }
 
+/* validate_captures: x and y have room for every repetition of the set,
+** scratch too. */
+static void captures_apart(validate_set *v, double *x, double *y, double *scratch)
+{
+    validate_captures *c = &v->captures;
+    int n = 0;
+
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < v->nrows; i++) {
+        const validate_row *r = &v->rows[i];
+        int before = n;
+        double own, others;
+        if (!r->g.heldout || v->blocks < 2)
+            continue;
+        for (int k = 0; k < v->blocks; k++)
+            if (group_capture_apart(r->times, r->block_runs, v->blocks, k, scratch, &own,
+                                    &others)) {
+                x[n] = fabs(r->predicted_s / own - 1);
+                y[n++] = fabs(others / own - 1);
+            }
+        c->configs += n > before;
+    }
+    if (n == 0)
+        return;
+    c->medians = n;
+    c->model_median = group_median(x, n);
+    c->model_worst = x[n - 1];
+    c->others_median = group_median(y, n);
+    c->others_worst = y[n - 1];
+}
+
 int validate_summarize(validate_set *v, sim_error *err)
 {
     static const int values[VALIDATE_BY_COUNT] = {
         [VALIDATE_BY_OVERALL] = 1, [VALIDATE_BY_WORKLOAD] = 3,
         [VALIDATE_BY_EXECUTOR] = 2, [VALIDATE_BY_LOGGING] = 3};
     double *x;
+    size_t runs = 0;
 
     for (int i = 0; i < v->nrows; i++)
         v->rows[i].rel_error = v->rows[i].predicted_s / v->rows[i].g.median_s - 1;
@@ -252,7 +284,10 @@ int validate_summarize(validate_set *v, sim_error *err)
         v->summaries = calloc(MAX_SUMMARIES, sizeof *v->summaries);
     if (v->pairs == NULL && v->nrows > 0)
         v->pairs = calloc(v->nrows, sizeof *v->pairs);
-    x = malloc(sizeof *x * (v->nrows + 1));
+    for (int i = 0; i < v->nrows; i++)
+        runs += v->rows[i].g.runs;
+    /* room for a value per row, or three arrays of one per repetition */
+    x = malloc(sizeof *x * (3 * (size_t)runs + v->nrows + 1));
     if (v->summaries == NULL || (v->nrows > 0 && v->pairs == NULL) || x == NULL) {
         free(x);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -262,6 +297,7 @@ int validate_summarize(validate_set *v, sim_error *err)
         for (int by = 0; by < VALIDATE_BY_COUNT; by++)
             for (int value = 0; value < values[by]; value++)
                 summarize_one(v, x, heldout, by, by == VALIDATE_BY_OVERALL ? -1 : value);
+    captures_apart(v, x, x + runs, x + 2 * runs);
     free(x);
     if (find_pairs(v) != 0)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -649,6 +685,17 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         print_summary_line(v, VALIDATE_BY_EXECUTOR, x, out);
     for (int l = 0; l < 3; l++)
         print_summary_line(v, VALIDATE_BY_LOGGING, l, out);
+    if (v->captures.configs > 0) {
+        const validate_captures *c = &v->captures;
+        fprintf(out, "\neach capture's median of a held-out configuration measured in two "
+                     "captures or more (%d configurations, %d medians), predicted\n",
+                c->configs, c->medians);
+        fprintf(out, "  %-45s |rel_err| median %5.1f%%, worst %5.1f%%\n", "by the model",
+                100 * c->model_median, 100 * c->model_worst);
+        fprintf(out, "  %-45s |rel_err| median %5.1f%%, worst %5.1f%%\n",
+                "by the other captures (the host's own noise)", 100 * c->others_median,
+                100 * c->others_worst);
+    }
     if (v->npairs > 0 || what_if) {
         fprintf(out, "\nlogging-off what-if: speedup = median makespan with logging on / "
                      "with it off%s\n", v->blocks > 1 ? ", within each capture; pooled, "
@@ -798,6 +845,15 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "worst_abs_rel_error", s->worst_abs),
                        out, err);
     }
+    if (rc == 0 && v->captures.configs > 0)
+        rc = json_line(json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:f}", "summary", "captures",
+                                 "configurations", v->captures.configs,
+                                 "capture_medians", v->captures.medians,
+                                 "model_median_abs_rel_error", v->captures.model_median,
+                                 "model_worst_abs_rel_error", v->captures.model_worst,
+                                 "others_median_abs_rel_error", v->captures.others_median,
+                                 "others_worst_abs_rel_error", v->captures.others_worst),
+                       out, err);
     validate_cpu_check(v, &cpu_check);
     if (rc == 0 && cpu_check.n > 0)
         rc = json_line(json_pack("{s:s, s:i, s:f, s:f, s:f}", "summary", "cpu",

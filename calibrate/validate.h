@@ -90,6 +90,21 @@ typedef struct validate_pair {
     double measured_high;
 } validate_pair;
 
+/* Pooled, the measurement's own reproducibility beside the model's error:
+** each capture's median of a held-out configuration measured in two
+** captures or more is predicted by the model and by the other captures'
+** repetitions together (group_capture_apart). When the other captures
+** predict a capture no better than the model does, the model's error is
+** the host's noise from capture to capture, not the model's. */
+typedef struct validate_captures {
+    int configs;             /* held-out rows measured in two captures or more; 0: none */
+    int medians;             /* capture medians predicted */
+    double model_median;     /* |predicted_s / capture median - 1|: median, */
+    double model_worst;      /* and worst */
+    double others_median;    /* |the other captures' median / capture median - 1| */
+    double others_worst;
+} validate_captures;
+
 typedef struct validate_set {
     validate_row *rows;      /* [nrows], bundle by bundle in runs.csv order; owned */
     double *times;           /* every row's repetitions' makespans; owned */
@@ -104,6 +119,7 @@ typedef struct validate_set {
     validate_pair *pairs;    /* logging-off what-if pairs, in row order; owned */
     int npairs;
     int pooled;              /* the bundles pooled into one set of rows (row bundle 0), or 0 */
+    validate_captures captures; /* set by validate_summarize */
 } validate_set;
 
 /* Group the usable runs of each of nb bundles into the rows of a new set

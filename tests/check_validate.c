@@ -260,6 +260,16 @@ START_TEST(test_pooled_bundles)
         ck_assert_double_eq_tol(pooled->rows[i].g.median_s, apart->rows[i].g.median_s, TOL);
         ck_assert_int_eq(pooled->rows[i].g.heldout, apart->rows[i].g.heldout);
     }
+    /* each copy predicts the other exactly; the model is off by the
+    ** held-out rows' errors (0.42 / 0.4, 0.57 / 0.6, 0.2 / 0.25), twice */
+    ck_assert_int_eq(pooled->captures.configs, 3);
+    ck_assert_int_eq(pooled->captures.medians, 6);
+    ck_assert_double_eq_tol(pooled->captures.others_median, 0, TOL);
+    ck_assert_double_eq_tol(pooled->captures.others_worst, 0, TOL);
+    ck_assert_double_eq_tol(pooled->captures.model_median, 0.05, TOL);
+    ck_assert_double_eq_tol(pooled->captures.model_worst, 0.2, TOL);
+    set_predictions(apart);
+    ck_assert_int_eq(apart->captures.configs, 0);   /* one capture a row */
     validate_free(apart);
     validate_free(pooled);
     b[1].cores = b[0].cores + 2;
@@ -500,6 +510,24 @@ START_TEST(test_blocked_ratio)
 }
 END_TEST
 
+/* One capture against the others pooled: its own median, theirs; nothing
+** when either side has no repetition. */
+START_TEST(test_capture_apart)
+{
+    double times[] = {1, 2, 3, 10, 4, 6}, scratch[6], own, others;
+    int runs[] = {3, 1, 0, 2};
+
+    ck_assert(group_capture_apart(times, runs, 4, 0, scratch, &own, &others));
+    ck_assert_double_eq_tol(own, 2, TOL);
+    ck_assert_double_eq_tol(others, 6, TOL);     /* 4, 6, 10 */
+    ck_assert(group_capture_apart(times, runs, 4, 1, scratch, &own, &others));
+    ck_assert_double_eq_tol(own, 10, TOL);
+    ck_assert_double_eq_tol(others, 3, TOL);     /* 1, 2, 3, 4, 6 */
+    ck_assert(!group_capture_apart(times, runs, 4, 2, scratch, &own, &others));
+    ck_assert(!group_capture_apart(times, runs, 1, 0, scratch, &own, &others));
+}
+END_TEST
+
 /* Each row carries its runs' median thread CPU a task by role (-1 where
 ** no run measured it) and, once simulated, the simulator's bursts and dead
 ** time a task by role, which add up to what its threads did. */
@@ -617,6 +645,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_what_if_pairs);
     tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_blocked_ratio);
+    tcase_add_test(tc, test_capture_apart);
     tcase_add_test(tc, test_thread_cpu);
     tcase_add_test(tc, test_cpu_check);
     tcase_add_test(tc, test_check_targets);

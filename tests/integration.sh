@@ -285,6 +285,11 @@ run 0 "validate --pool of two captures" "$SIM" validate --pool --format json --n
 [ "$(json_count "$TMP/out" '.workload == "double" and .size == 100 and .logging == "on" and .executor == "threads" and .runs == 4 and .measured_s == 0.5')" -eq 1 ] && ok || bad "validate --pool: the repetitions of both captures"
 run 0 "validate --pool table" "$SIM" validate --pool --no-db "$TMP/vb" "$TMP/vb2"
 contains "$TMP/out" "2 bundles pooled (vb to vb2): 2 cores" "validate --pool names its bundles"
+# The committed captures against each other: a capture's median differs
+# from the other captures' by the host's noise, which the model's error
+# stands beside.
+run 0 "validate --pool: each capture apart" "$SIM" validate --pool --format json --no-db traces/bundles/*/
+[ "$(json_count "$TMP/out" '.summary == "captures" and .configurations >= 5 and .capture_medians > .configurations and .others_median_abs_rel_error > 0.01 and .model_median_abs_rel_error > 0')" -eq 1 ] && ok || bad "validate --pool: the captures' own noise beside the model's error"
 run 1 "validate a missing bundle" "$SIM" validate --db "$TMP/vbad.db" "$TMP/none"
 contains "$TMP/err" "sim: error: $TMP/none: not a trace bundle (no manifest.json)" "missing bundle message"
 mkdir -p "$TMP/vm"
