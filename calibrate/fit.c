@@ -208,6 +208,7 @@ static void from_span(model *m, fit_report *rep, int stage, span_stats s,
     m->stage[stage].cv = s.cv;
     m->stage[stage].dist = s.cv > 0 ? DIST_LOGNORMAL : DIST_CONSTANT;
     m->stage[stage].records = records;
+    m->stage[stage].debug_records = fmin(s.debug_records, records);
     rep->stage_span[stage] = s;
     snprintf(rep->stage_source[stage], sizeof rep->stage_source[stage],
              "%s (n=%ld)", how, s.n);
@@ -231,6 +232,7 @@ static void from_micro(model *m, fit_report *rep, const model *start, int stage,
     m->stage[stage].mean_s = value;
     m->stage[stage].cv = 0;
     m->stage[stage].records = 0;
+    m->stage[stage].debug_records = 0;
     snprintf(rep->stage_source[stage], sizeof rep->stage_source[stage],
              "micro-benchmark %s", bench);
 }
@@ -260,6 +262,7 @@ static void structure(model *m, fit_report *rep, const spans *sp, const model *s
         part.median_s = s.median_s - complete;
         if (part.median_s < 0.1 * s.median_s)
             part.median_s = 0.1 * s.median_s;
+        part.debug_records = fmax(0, s.debug_records - m->stage[STAGE_COMPLETE].debug_records);
         from_span(m, rep, STAGE_RESULT_RECEIVE, part,
                   fmax(0, s.records - m->stage[STAGE_COMPLETE].records),
                   "result-thread span less complete");

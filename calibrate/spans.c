@@ -27,6 +27,7 @@
 typedef struct samples {
     double *value;       /* durations, seconds */
     double *records;     /* records written in each */
+    double *debug;       /* of them, at DEBUG */
     unsigned char *capture;  /* [n]: the capture each came from (spans.capture_path) */
     long n, capacity;
 } samples;
@@ -48,7 +49,9 @@ typedef struct open_stage {
     double start;        /* its first record */
     double last;         /* its latest record */
     int records;         /* records so far */
+    int debug;           /* of them, at DEBUG */
     double pending_recv; /* result thread: a "Receiving" not yet given to a task */
+    int pending_debug;   /* and whether that record was at DEBUG */
     double stdout_at;    /* its last record, when that was "Standard out for task ..." */
     long stdout_task;    /* for which task */
     double last_pending; /* join thread: the last child's submit end */
@@ -83,6 +86,7 @@ void spans_free(spans *sp)
     for (int k = 0; k < SPAN_COUNT; k++) {
         free(sp->kind[k].value);
         free(sp->kind[k].records);
+        free(sp->kind[k].debug);
         free(sp->kind[k].capture);
     }
     for (int i = 0; i < sp->ncaptures; i++)
@@ -90,7 +94,7 @@ void spans_free(spans *sp)
     free(sp);
 }
 
-static int add(spans *sp, int kind, double value, double records)
+static int add(spans *sp, int kind, double value, double records, double debug)
 {
     samples *s = &sp->kind[kind];
 
@@ -100,11 +104,14 @@ static int add(spans *sp, int kind, double value, double records)
         long cap = s->capacity ? 2 * s->capacity : 256;
         double *v = realloc(s->value, sizeof *v * cap);
         double *r = v ? realloc(s->records, sizeof *r * cap) : NULL;
-        unsigned char *c = r ? realloc(s->capture, cap) : NULL;
+        double *d = r ? realloc(s->debug, sizeof *d * cap) : NULL;
+        unsigned char *c = d ? realloc(s->capture, cap) : NULL;
         if (v)
             s->value = v;
         if (r)
             s->records = r;
+        if (d)
+            s->debug = d;
         if (c == NULL)
             return SIM_ENOMEM;
         s->capture = c;
@@ -112,6 +119,7 @@ static int add(spans *sp, int kind, double value, double records)
     }
     s->value[s->n] = value;
     s->capture[s->n] = (unsigned char)sp->capture;
+    s->debug[s->n] = debug;
     s->records[s->n++] = records;
     return 0;
 }
@@ -124,9 +132,10 @@ static int close_stage(run_state *st, open_stage *o, double end)
     int rc = 0;
 
     if (o->stage >= 0 && o->records >= 2)
-        rc = add(st->sp, o->stage, span * o->records / (o->records - 1), o->records);
+        rc = add(st->sp, o->stage, span * o->records / (o->records - 1), o->records, o->debug);
     o->stage = -1;
     o->records = 0;
+    o->debug = 0;
     return rc;
 }
 
@@ -144,12 +153,13 @@ static open_stage *thread_slot(run_state *st, long tid)
     return NULL;
 }
 
-static void open_at(open_stage *o, int stage, long task, double t)
+static void open_at(open_stage *o, int stage, long task, double t, int debug)
 {
     o->stage = stage;
     o->task = task;
     o->start = o->last = t;
     o->records = 1;
+    o->debug = debug;
 }
 
 static int is_state(const parsllog_record *rec, const char *state)
@@ -168,6 +178,7 @@ static int on_record(void *ud, const parsllog_record *rec)
     const bundle_run *r = st->run;
     open_stage *o;
     int in_run = rec->task >= r->task_first && rec->task <= r->task_last;
+    int debug = rec->level != NULL && !strcmp(rec->level, "DEBUG");
     int rc = 0;
 
     if (rec->role == PLOG_ROLE_HTEX_WORKER) {
@@ -178,7 +189,7 @@ static int on_record(void *ud, const parsllog_record *rec)
             } else if (is_event(rec, "worker_finished")) {
                 w->finished = rec->time;
                 if (w->received > 0)
-                    rc = add(st->sp, STAGE_WORKER_EXECUTE, w->finished - w->received, 3);
+                    rc = add(st->sp, STAGE_WORKER_EXECUTE, w->finished - w->received, 3, 0);
             }
         }
         return rc;
@@ -188,6 +199,7 @@ static int on_record(void *ud, const parsllog_record *rec)
         return 0;
     if (rec->role == PLOG_ROLE_RESULT && is_event(rec, "zmq_recv")) {
         o->pending_recv = rec->time;
+        o->pending_debug = debug;
         return 0;
     }
     if (!in_run)
@@ -198,7 +210,7 @@ static int on_record(void *ud, const parsllog_record *rec)
     ** formatting, write and flush, and any wait for the GIL after it). */
     if (is_event(rec, "std_stream") && !strncmp(rec->message, "Standard error", 14) &&
         o->stdout_at > 0 && o->stdout_task == rec->task && rec->time >= o->stdout_at &&
-        (rc = add(st->sp, SPAN_RECORD, rec->time - o->stdout_at, 1)) != 0)
+        (rc = add(st->sp, SPAN_RECORD, rec->time - o->stdout_at, 1, 0)) != 0)
         return rc;
     o->stdout_at = is_event(rec, "std_stream") && !strncmp(rec->message, "Standard out", 12) ?
                    rec->time : 0;
@@ -209,18 +221,20 @@ static int on_record(void *ud, const parsllog_record *rec)
         rc = close_stage(st, o, o->last);
 
     if (is_event(rec, "sent")) {
-        open_at(o, STAGE_SUBMIT, rec->task, rec->time);
+        open_at(o, STAGE_SUBMIT, rec->task, rec->time, debug);
     } else if (is_state(rec, "pending") && o->stage == STAGE_SUBMIT) {
         o->records++;
+        o->debug += debug;
         rc = close_stage(st, o, rec->time);
         o->last_pending = rec->time;
     } else if (is_event(rec, "memo_miss")) {
         open_at(o, r->executor == EXECUTOR_HTEX ? STAGE_LAUNCH_HTEX : STAGE_LAUNCH_THREADS,
-                rec->task, rec->time);
+                rec->task, rec->time, debug);
     } else if (is_event(rec, "dep_wait")) {
-        open_at(o, STAGE_LAUNCH_SKIP, rec->task, rec->time);
+        open_at(o, STAGE_LAUNCH_SKIP, rec->task, rec->time, debug);
     } else if (is_event(rec, "launch_end") && o->stage >= 0) {
         o->records++;
+        o->debug += debug;
         rc = close_stage(st, o, rec->time);
     } else if (is_state(rec, "exec_done") || is_state(rec, "joining") ||
                is_event(rec, "join_callback")) {
@@ -231,10 +245,11 @@ static int on_record(void *ud, const parsllog_record *rec)
         if (is_state(rec, "joining")) {
             /* The join body ran between the last child's submit and here. */
             open_at(o, STAGE_JOIN_EXECUTE, rec->task,
-                    o->last_pending > 0 ? o->last_pending : rec->time);
+                    o->last_pending > 0 ? o->last_pending : rec->time, debug);
             o->records = 1;
         } else if (o->stage == STAGE_JOIN_COMPLETE && o->task == rec->task) {
             o->records++;
+            o->debug += debug;
             o->last = rec->time;
         } else {
             if (is_event(rec, "join_callback"))
@@ -246,11 +261,12 @@ static int on_record(void *ud, const parsllog_record *rec)
             if (stage == STAGE_COMPLETE && rec->role == PLOG_ROLE_TPE_WORKER && st->chain &&
                 st->task && st->task[rec->task - r->task_first].launched > 0)
                 rc = add(st->sp, STAGE_EXECUTE_THREADS,
-                         rec->time - st->task[rec->task - r->task_first].launched, 0);
-            open_at(o, stage, rec->task, rec->time);
+                         rec->time - st->task[rec->task - r->task_first].launched, 0, 0);
+            open_at(o, stage, rec->task, rec->time, debug);
             if (stage == STAGE_RESULT_RECEIVE && o->pending_recv > 0) {
                 o->start = o->pending_recv;
                 o->records = 2;
+                o->debug += o->pending_debug;
                 if (st->task)
                     st->task[rec->task - r->task_first].result_seen = o->pending_recv;
             }
@@ -258,6 +274,7 @@ static int on_record(void *ud, const parsllog_record *rec)
         }
     } else if (o->stage >= 0 && o->task == rec->task) {
         o->records++;
+        o->debug += debug;
         o->last = rec->time;
         if (is_event(rec, "launched") && st->task)
             st->task[rec->task - r->task_first].launched = rec->time;
@@ -268,6 +285,7 @@ static int on_record(void *ud, const parsllog_record *rec)
             rc = close_stage(st, o, rec->time);
     } else if (o->stage >= 0 && is_event(rec, "launch_end")) {
         o->records++;
+        o->debug += debug;
         rc = close_stage(st, o, rec->time);
     }
     return rc;
@@ -332,9 +350,9 @@ int spans_add_log(spans *sp, const char *dir, const bundle_run *r, sim_error *er
         for (long i = 0; rc == 0 && i < st->ntasks; i++) {
             worker_times *w = &st->task[i];
             if (w->launched > 0 && w->received > 0)
-                rc = add(sp, SPAN_FORWARD, w->received - w->launched, 0);
+                rc = add(sp, SPAN_FORWARD, w->received - w->launched, 0, 0);
             if (rc == 0 && w->finished > 0 && w->result_seen > 0)
-                rc = add(sp, SPAN_RETURN, w->result_seen - w->finished, 0);
+                rc = add(sp, SPAN_RETURN, w->result_seen - w->finished, 0, 0);
         }
     if (rc == SIM_ENOMEM)
         error_set(err, rc, NULL, 0, 0, "out of memory");
@@ -400,7 +418,7 @@ span_stats spans_get_by_capture(const spans *sp, int kind)
 
 span_stats spans_get(const spans *sp, int kind)
 {
-    span_stats out = {0, 0, 0, 0, 1};
+    span_stats out = {0, 0, 0, 0, 0, 1};
     const samples *s = &sp->kind[kind];
     double *v, *rec, q1, q3;
 
@@ -414,6 +432,11 @@ span_stats spans_get(const spans *sp, int kind)
         return out;
     }
     memcpy(v, s->value, sizeof *v * s->n);
+    memcpy(rec, s->debug, sizeof *rec * s->n);
+    gsl_sort(rec, 1, s->n);
+    /* each sample's DEBUG records are some of its records, so their
+    ** median is at most the records' */
+    out.debug_records = gsl_stats_median_from_sorted_data(rec, 1, s->n);
     memcpy(rec, s->records, sizeof *rec * s->n);
     gsl_sort(v, 1, s->n);
     gsl_sort(rec, 1, s->n);

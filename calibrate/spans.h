@@ -37,6 +37,7 @@ typedef struct span_stats {
     double median_s;    /* median duration */
     double cv;          /* robust spread: (p75 - p25) / 1.349 / median */
     double records;     /* median log records per sample */
+    double debug_records; /* median of them at DEBUG */
     int captures;       /* bundles the samples came from (spans_get_by_capture), else 1 */
 } span_stats;
 

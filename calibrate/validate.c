@@ -15,8 +15,8 @@
 
 #include "profiles.h"
 
-/* At most: two sets x (overall + 3 workloads + 2 executors + 3 loggings). */
-#define MAX_SUMMARIES (2 * (1 + 3 + 2 + 3))
+/* At most: two sets x (overall + 3 workloads + 2 executors + each logging mode). */
+#define MAX_SUMMARIES (2 * (1 + 3 + 2 + LOGGING_COUNT))
 
 int validate_new(validate_set **out, const bundle *bundles, int nb, int pooled,
                  sim_error *err)
@@ -274,7 +274,7 @@ int validate_summarize(validate_set *v, sim_error *err)
 {
     static const int values[VALIDATE_BY_COUNT] = {
         [VALIDATE_BY_OVERALL] = 1, [VALIDATE_BY_WORKLOAD] = 3,
-        [VALIDATE_BY_EXECUTOR] = 2, [VALIDATE_BY_LOGGING] = 3};
+        [VALIDATE_BY_EXECUTOR] = 2, [VALIDATE_BY_LOGGING] = LOGGING_COUNT};
     double *x;
     size_t runs = 0;
 
@@ -683,7 +683,7 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         print_summary_line(v, VALIDATE_BY_WORKLOAD, w, out);
     for (int x = 0; x < 2; x++)
         print_summary_line(v, VALIDATE_BY_EXECUTOR, x, out);
-    for (int l = 0; l < 3; l++)
+    for (int l = 0; l < LOGGING_COUNT; l++)
         print_summary_line(v, VALIDATE_BY_LOGGING, l, out);
     if (v->captures.configs > 0) {
         const validate_captures *c = &v->captures;

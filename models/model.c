@@ -98,17 +98,22 @@ static const struct field plain_fields[] = {
     MF_OPTIONAL("gc.full_growth", F_REAL, gc_full_growth, 0, 0),
 };
 
+#define STAGE_FIELDS 5
 #define FIELD_COUNT \
-    (sizeof plain_fields / sizeof plain_fields[0] + 4 * STAGE_COUNT)
+    (sizeof plain_fields / sizeof plain_fields[0] + STAGE_FIELDS * STAGE_COUNT)
 
-/* Build the whole table: the plain fields then four per stage, in the
-** order the file is written. Returns the number of fields. */
+/* Build the whole table: the plain fields then five per stage, in the
+** order the file is written. Returns the number of fields. debug_records
+** came later (2026-12-03): a model without them has no DEBUG records, and
+** its logging info is its logging on. */
 static int fields_build(struct field *f)
 {
-    static const char *const sub[] = {"dist", "mean_s", "cv", "records"};
-    static const size_t suboff[] = {
+    static const char *const sub[STAGE_FIELDS] = {"dist", "mean_s", "cv", "records",
+                                                  "debug_records"};
+    static const size_t suboff[STAGE_FIELDS] = {
         offsetof(model_cost, dist), offsetof(model_cost, mean_s),
         offsetof(model_cost, cv), offsetof(model_cost, records),
+        offsetof(model_cost, debug_records),
     };
     int n = 0, s, j;
     size_t i;
@@ -116,7 +121,7 @@ static int fields_build(struct field *f)
     for (i = 0; i < sizeof plain_fields / sizeof plain_fields[0]; i++)
         f[n++] = plain_fields[i];
     for (s = 0; s < STAGE_COUNT; s++)
-        for (j = 0; j < 4; j++) {
+        for (j = 0; j < STAGE_FIELDS; j++) {
             snprintf(f[n].key, sizeof f[n].key, "stages.%s.%s",
                      stage_names[s], sub[j]);
             f[n].type = j == 0 ? F_DIST : F_REAL;
@@ -125,7 +130,7 @@ static int fields_build(struct field *f)
             f[n].size = 0;
             f[n].min = 0;
             f[n].open = 0;
-            f[n].optional = 0;
+            f[n].optional = j == 4;
             n++;
         }
     return n;
@@ -316,6 +321,23 @@ static int check_missing(struct loader *L, sim_error *err)
     return 0;
 }
 
+/* A stage's DEBUG records are some of its records. */
+static int check_debug_records(struct loader *L, sim_error *err)
+{
+    char key[64];
+
+    for (int i = 0; i < STAGE_COUNT; i++) {
+        const model_cost *c = &L->m->stage[i];
+        if (c->debug_records <= c->records)
+            continue;
+        snprintf(key, sizeof key, "stages.%s", stage_names[i]);
+        return yamldoc_fail(L->doc, find_map(L->doc, key), err,
+                            "debug_records (%g) more than records (%g) in '%s'",
+                            c->debug_records, c->records, key);
+    }
+    return 0;
+}
+
 int model_load(model *m, const char *path, sim_error *err)
 {
     struct loader *L;
@@ -334,7 +356,7 @@ int model_load(model *m, const char *path, sim_error *err)
     L->m = m;
     L->nfields = fields_build(L->fields);
     if ((rc = load_map(L, yamldoc_root(&doc), "", err)) < 0 ||
-        (rc = check_missing(L, err)) < 0)
+        (rc = check_missing(L, err)) < 0 || (rc = check_debug_records(L, err)) < 0)
         goto done;
     snprintf(m->path, sizeof m->path, "%s", path);
     memcpy(m->hash, doc.hash, sizeof m->hash);
@@ -397,7 +419,7 @@ static void put_string(FILE *f, const char *s)
 
 static void write_model(FILE *f, const model *m)
 {
-    char a[32], b[32], c[32], r[48];
+    char a[32], b[32], c[32], r[48], d[48];
     const model_cost *s;
     int i;
 
@@ -427,9 +449,10 @@ static void write_model(FILE *f, const model *m)
         real_format(s->cv, c, sizeof c);
         strcat(c, ",");
         real_format(s->records, r, sizeof r);
-        fprintf(f, "  %-19s {dist: %-10s mean_s: %-8s cv: %-4s records: %s}\n",
+        real_format(s->debug_records, d, sizeof d);
+        fprintf(f, "  %-19s {dist: %-10s mean_s: %-8s cv: %-4s records: %s, debug_records: %s}\n",
                 b, s->dist == DIST_CONSTANT ? "constant," :
-                   s->dist == DIST_GAMMA ? "gamma," : "lognormal,", a, c, r);
+                   s->dist == DIST_GAMMA ? "gamma," : "lognormal,", a, c, r, d);
     }
     real_format(m->record_enabled_s, a, sizeof a);
     real_format(m->record_io_s, b, sizeof b);

@@ -51,6 +51,7 @@ typedef struct model_cost {
     double mean_s;    /* mean cost, seconds, logging excluded */
     double cv;        /* coefficient of variation, sd / mean; 0 for constant */
     double records;   /* log records written per task at this stage, logging on */
+    double debug_records; /* of them, DEBUG ones: at logging info, disabled calls */
 } model_cost;
 
 typedef struct model {

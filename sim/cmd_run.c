@@ -37,7 +37,7 @@ static const char usage_long[] =
     "  --size N             N tasks (double), chain depth (increment), n (fibonacci)\n"
     "  --executor NAME      threads or htex\n"
     "  --workers K          workers asked for (HTEX starts at most cores of them)\n"
-    "  --logging MODE       on (default), off or off_all\n"
+    "  --logging MODE       on (default), off, off_all or info (the parsl logger at INFO)\n"
     "  --replications R     runs with successive seeds (default 1)\n"
     "\n"
     "either form:\n"
@@ -202,7 +202,7 @@ static int build(const struct run_opts *o, experiment **out, sim_error *err)
                      "threads or htex", &x, err)) < 0 ||
         (rc = lookup("logging", o->logging ? o->logging : "on",
                      sim_logging_lookup,
-                     "on, off or off_all", &l, err)) < 0)
+                     "on, off, off_all or info", &l, err)) < 0)
         return rc;
     if (yamldoc_parse_long(o->size, &size) < 0)
         return error_set(err, SIM_EINPUT, "", 0, 0,

@@ -49,13 +49,22 @@ static inline double stage_work(sim *s, int stage, const process *p, double *io)
     s->res->stage_busy_s[stage] += work;
     if (c->records > 0) {
         if (p->logging) {
-            s->step_records += c->records;
-            log = c->records * s->record_on;
+            double written = c->records, dropped = 0;
+            if (p->logging == PROCESS_LOG_INFO) {
+                dropped = c->debug_records;
+                written -= dropped;
+            }
+            s->step_records += written;
+            log = written * s->record_on;
             if (p->single_thread)
-                log += c->records * s->record_io;
+                log += written * s->record_io;
             else
-                *io += c->records * s->record_io;
-            s->res->logging_busy_s += c->records * (s->record_on + s->record_io);
+                *io += written * s->record_io;
+            s->res->logging_busy_s += written * (s->record_on + s->record_io);
+            if (dropped > 0) {
+                log += dropped * s->record_off;
+                s->res->logging_busy_s += dropped * s->record_off;
+            }
         } else {
             log = c->records * s->record_off;
             s->res->logging_busy_s += log;

@@ -17,7 +17,7 @@
 
 #define N_WORKLOADS 3
 #define N_EXECUTORS 2
-#define N_LOGGINGS 3
+#define N_LOGGINGS LOGGING_COUNT
 
 /* The sweep as read, before expansion; lives beside struct experiment. */
 struct sweep {
@@ -155,7 +155,7 @@ int experiment_single(experiment **out, int workload, long size,
     *out = NULL;
     if (workload < WORKLOAD_DOUBLE || workload > WORKLOAD_FIBONACCI ||
         executor < EXECUTOR_THREADS || executor > EXECUTOR_HTEX ||
-        logging < LOGGING_ON || logging > LOGGING_OFF_ALL)
+        logging < LOGGING_ON || logging >= LOGGING_COUNT)
         return error_set(err, SIM_EINPUT, "", 0, 0, "unknown configuration");
     if (workers < 1)
         return error_set(err, SIM_EINPUT, "", 0, 0,
@@ -403,7 +403,7 @@ static int read_sweep(yamldoc *d, yaml_node_t *node, struct sweep *s,
         s->n_workers = i + 1;
     }
     return read_names(d, v[4], "logging", sim_logging_lookup,
-                      "on, off or off_all", s->loggings, N_LOGGINGS,
+                      "on, off, off_all or info", s->loggings, N_LOGGINGS,
                       &s->n_loggings, err);
 }
 

@@ -329,58 +329,56 @@ static double median(const output *o, long first, long end, int mode,
     return n % 2 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
 }
 
-static int compare_json(output *o, const experiment_config *c, double on,
-                        double off, double all)
+/* JSON: makespan_<mode>_s and speedup_logging_<mode> for every mode
+** measured beside on (0 in m[] where it was not). */
+static int compare_json(output *o, const experiment_config *c, const double *m)
 {
+    char key[48];
     json_t *obj;
 
     obj = json_pack("{s:s, s:s, s:I, s:s, s:i, s:f}", "compare", "logging",
                     "workload", sim_workload_name(c->workload),
                     "size", (json_int_t)c->size,
                     "executor", sim_executor_name(c->executor),
-                    "workers", c->workers, "makespan_on_s", on);
-    if (obj && off > 0) {
-        json_object_set_new(obj, "makespan_off_s", json_real(off));
-        json_object_set_new(obj, "speedup_logging_off", json_real(on / off));
-    }
-    if (obj && all > 0) {
-        json_object_set_new(obj, "makespan_off_all_s", json_real(all));
-        json_object_set_new(obj, "speedup_logging_off_all",
-                            json_real(on / all));
+                    "workers", c->workers, "makespan_on_s", m[LOGGING_ON]);
+    for (int mode = LOGGING_ON + 1; obj && mode < LOGGING_COUNT; mode++) {
+        if (m[mode] <= 0)
+            continue;
+        snprintf(key, sizeof key, "makespan_%s_s", sim_logging_name(mode));
+        json_object_set_new(obj, key, json_real(m[mode]));
+        snprintf(key, sizeof key, "speedup_logging_%s", sim_logging_name(mode));
+        json_object_set_new(obj, key, json_real(m[LOGGING_ON] / m[mode]));
     }
     return json_line(o, obj);
 }
 
-/* One table line; has_off / has_all say which columns the table has. */
-static void compare_line(output *o, const experiment_config *c, double on,
-                         double off, double all, int has_off, int has_all)
+/* One table line; has[] says which columns the table has. */
+static void compare_line(output *o, const experiment_config *c, const double *m,
+                         const int *has)
 {
     fprintf(o->out, "%-9s %8ld %-8s %7d %12.6f", sim_workload_name(c->workload),
-            c->size, sim_executor_name(c->executor), c->workers, on);
-    if (has_off && off > 0)
-        fprintf(o->out, " %12.6f %8.2f", off, on / off);
-    else if (has_off)
-        fprintf(o->out, " %12s %8s", "-", "-");
-    if (has_all && all > 0)
-        fprintf(o->out, " %12.6f %8.2f", all, on / all);
-    else if (has_all)
-        fprintf(o->out, " %12s %8s", "-", "-");
+            c->size, sim_executor_name(c->executor), c->workers, m[LOGGING_ON]);
+    for (int mode = LOGGING_ON + 1; mode < LOGGING_COUNT; mode++) {
+        if (has[mode] && m[mode] > 0)
+            fprintf(o->out, " %12.6f %8.2f", m[mode], m[LOGGING_ON] / m[mode]);
+        else if (has[mode])
+            fprintf(o->out, " %12s %8s", "-", "-");
+    }
     fputc('\n', o->out);
 }
 
-/* The speedup report. The rows of one sweep point (workload, size,
-** executor, workers) arrive together, as experiments expand them, so each
-** point is one run of adjacent rows. */
+/* The speedup report: every logging mode measured beside on. The rows of
+** one sweep point (workload, size, executor, workers) arrive together, as
+** experiments expand them, so each point is one run of adjacent rows. */
 static int compare_report(output *o)
 {
-    double *scratch, on, off, all;
-    int has_off = 0, has_all = 0, header = 0, rc = 0;
+    double *scratch, m[LOGGING_COUNT];
+    int has[LOGGING_COUNT] = {0}, header = 0, rc = 0, any;
     long first, end, i;
+    char column[32];
 
-    for (i = 0; i < o->n_rows; i++) {
-        has_off |= o->rows[i].c.logging == LOGGING_OFF;
-        has_all |= o->rows[i].c.logging == LOGGING_OFF_ALL;
-    }
+    for (i = 0; i < o->n_rows; i++)
+        has[o->rows[i].c.logging] = 1;
     if ((scratch = malloc((o->n_rows ? o->n_rows : 1) * sizeof *scratch)) ==
         NULL)
         return SIM_ENOMEM;
@@ -388,13 +386,15 @@ static int compare_report(output *o)
         for (end = first + 1; end < o->n_rows &&
              same_point(&o->rows[first].c, &o->rows[end].c); end++)
             ;
-        on = median(o, first, end, LOGGING_ON, scratch);
-        off = median(o, first, end, LOGGING_OFF, scratch);
-        all = median(o, first, end, LOGGING_OFF_ALL, scratch);
-        if (on <= 0 || (off <= 0 && all <= 0))
+        any = 0;
+        for (int mode = 0; mode < LOGGING_COUNT; mode++) {
+            m[mode] = median(o, first, end, mode, scratch);
+            any |= mode != LOGGING_ON && m[mode] > 0;
+        }
+        if (m[LOGGING_ON] <= 0 || !any)
             continue;
         if (o->format == OUTPUT_JSON) {
-            rc = compare_json(o, &o->rows[first].c, on, off, all);
+            rc = compare_json(o, &o->rows[first].c, m);
             continue;
         }
         if (!header) {
@@ -402,14 +402,16 @@ static int compare_report(output *o)
                     "with logging off (median over replications)\n"
                     "%-9s %8s %-8s %7s %12s", "workload", "size", "executor",
                     "workers", "on_s");
-            if (has_off)
-                fprintf(o->out, " %12s %8s", "off_s", "speedup");
-            if (has_all)
-                fprintf(o->out, " %12s %8s", "off_all_s", "speedup");
+            for (int mode = LOGGING_ON + 1; mode < LOGGING_COUNT; mode++) {
+                if (!has[mode])
+                    continue;
+                snprintf(column, sizeof column, "%s_s", sim_logging_name(mode));
+                fprintf(o->out, " %12s %8s", column, "speedup");
+            }
             fputc('\n', o->out);
             header = 1;
         }
-        compare_line(o, &o->rows[first].c, on, off, all, has_off, has_all);
+        compare_line(o, &o->rows[first].c, m, has);
     }
     free(scratch);
     return rc;

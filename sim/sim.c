@@ -22,7 +22,9 @@
 
 static const char *workload_names[] = {"double", "increment", "fibonacci"};
 static const char *executor_names[] = {"threads", "htex"};
-static const char *logging_names[] = {"on", "off", "off_all"};
+static const char *logging_names[] = {"on", "off", "off_all", "info"};
+_Static_assert(sizeof logging_names / sizeof logging_names[0] == LOGGING_COUNT,
+               "a name for every enum sim_logging");
 static const char *role_names[] = {"main", "launch", "workers", "join", "result",
                                    "interchange", "manager", "htex_workers"};
 
@@ -635,6 +637,7 @@ static int setup_costs(sim *s, sim_error *err)
         stage_cost *c = &s->cost[i];
         c->mean = mc->mean_s;
         c->records = mc->records;
+        c->debug_records = mc->debug_records;
         if (mc->dist != DIST_CONSTANT && mc->cv > 0 && mc->mean_s > 0) {
             c->quantile = malloc(sizeof *c->quantile * (QUANTILES + 1));
             if (c->quantile == NULL)
@@ -751,13 +754,15 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
         return rc;
     }
 
-    submit = add_process(s, cfg->logging == LOGGING_ON, 0, 1);
+    submit = add_process(s, cfg->logging == LOGGING_ON ? PROCESS_LOG_ALL :
+                            cfg->logging == LOGGING_INFO ? PROCESS_LOG_INFO : PROCESS_LOG_NONE,
+                         0, 1);
     s->main_thread = add_thread(s, submit, POOL_MAIN, 0);
     add_thread(s, submit, POOL_LAUNCH, 0);
     for (i = 0; i < joins; i++)
         add_thread(s, submit, POOL_JOIN, 1);
     if (htex) {
-        int worker_side = cfg->logging != LOGGING_OFF_ALL;
+        int worker_side = cfg->logging != LOGGING_OFF_ALL ? PROCESS_LOG_ALL : PROCESS_LOG_NONE;
         add_thread(s, submit, POOL_RESULT, 0);
         add_thread(s, add_process(s, worker_side, 1, 0), POOL_INTERCHANGE, 0);
         add_thread(s, add_process(s, worker_side, 1, 0), POOL_MANAGER, 0);
@@ -852,7 +857,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
                          "workers must be at least 1, not %d", cfg->workers);
     if (cfg->workload < 0 || cfg->workload > WORKLOAD_FIBONACCI ||
         cfg->executor < 0 || cfg->executor > EXECUTOR_HTEX ||
-        cfg->logging < 0 || cfg->logging > LOGGING_OFF_ALL)
+        cfg->logging < 0 || cfg->logging >= LOGGING_COUNT)
         return error_set(err, SIM_EINPUT, NULL, 0, 0, "bad configuration");
     if (cores_of(cfg) < 1)
         return error_set(err, SIM_EINPUT, NULL, 0, 0,

@@ -34,7 +34,10 @@ enum sim_role {
 enum sim_logging {
     LOGGING_ON,      /* Parsl's default: DEBUG file logging everywhere */
     LOGGING_OFF,     /* initialize_logging=False: submit side silent, HTEX workers still log */
-    LOGGING_OFF_ALL  /* the worker side silenced too */
+    LOGGING_OFF_ALL, /* the worker side silenced too */
+    LOGGING_INFO,    /* on, with the submitting process's parsl logger at INFO: its DEBUG
+                     ** calls make no record (HTEX's processes log as with on) */
+    LOGGING_COUNT
 };
 
 typedef struct sim_config {

@@ -90,6 +90,12 @@ typedef struct thread {
     uint8_t pending_phase; /* and its phase */
 } thread;
 
+enum process_logging {
+    PROCESS_LOG_NONE,         /* every logging call is a disabled one */
+    PROCESS_LOG_ALL,          /* every record is written (the parsl logger at DEBUG) */
+    PROCESS_LOG_INFO          /* DEBUG calls are disabled ones, the rest written */
+};
+
 typedef struct process {
     int32_t gil_holder;       /* thread holding the GIL, or -1 */
     int32_t gil_head;         /* FIFO of threads waiting for it */
@@ -102,7 +108,7 @@ typedef struct process {
     int32_t lock_holder;      /* thread holding the pool lock, or -1 */
     int32_t lock_head;        /* FIFO of threads blocked on it */
     int32_t lock_tail;
-    uint8_t logging;          /* 1 when its logger writes records */
+    uint8_t logging;          /* enum process_logging: which records its logger writes */
     uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
     uint8_t is_submit;        /* the submitting process (GIL accounting) */
 } process;
@@ -125,6 +131,7 @@ typedef struct pool {
 typedef struct stage_cost {
     double mean;          /* seconds; every draw when quantile is NULL */
     double records;       /* log records per task at this stage */
+    double debug_records; /* of them, at DEBUG */
     double *quantile;     /* [QUANTILES + 1] or NULL for a constant; owned */
     gsl_rng *rng;         /* this stage's own stream; owned */
 } stage_cost;

@@ -302,7 +302,7 @@ static const struct bad {
     {HEAD SW("[double]", "[10]", "[processes]", "[4]", "[on]"), 7, 14,
      "unknown executor 'processes' (threads or htex)"},
     {HEAD SW("[double]", "[10]", "[threads]", "[4]", "[maybe]"), 9, 13,
-     "unknown logging 'maybe' (on, off or off_all)"},
+     "unknown logging 'maybe' (on, off, off_all or info)"},
     {HEAD SW("[double]", "[10]", "[threads]", "[4]", "[on, on]"), 9, 17,
      "logging 'on' listed twice"},
     {HEAD SW("[double]", "{double: [10], fibonacci: [5]}", "[threads]", "[4]",

@@ -207,6 +207,32 @@ START_TEST(test_missing_stage)
 }
 END_TEST
 
+/* debug_records may be left out (0: models before 2026-12-03), and are
+** some of the stage's records. */
+START_TEST(test_debug_records)
+{
+    char text[8192], *at;
+    sim_error err;
+    model m;
+
+    full_text(text, sizeof text, -1);
+    ck_assert_int_eq(model_load(&m, put("m.yaml", text), &err), 0);
+    ck_assert_double_eq(m.stage[STAGE_SUBMIT].debug_records, 0);
+    at = strstr(text, "records: 1}");
+    ck_assert_ptr_nonnull(at);
+    memmove(at + strlen("records: 1, debug_records: 1"), at + strlen("records: 1"),
+            strlen(at + strlen("records: 1")) + 1);
+    memcpy(at, "records: 1, debug_records: 1", strlen("records: 1, debug_records: 1"));
+    ck_assert_int_eq(model_load(&m, put("m.yaml", text), &err), 0);
+    ck_assert_double_eq(m.stage[STAGE_SUBMIT].debug_records, 1);
+    at[strlen("records: 1, debug_records: ")] = '2';
+    ck_assert_int_eq(model_load(&m, put("m.yaml", text), &err), SIM_EINPUT);
+    ck_assert_int_eq(err.line, 7);
+    ck_assert_int_eq(err.column, 11);
+    ck_assert_str_eq(err.message, "debug_records (2) more than records (1) in 'stages.submit'");
+}
+END_TEST
+
 START_TEST(test_missing_section)
 {
     sim_error err;
@@ -366,6 +392,7 @@ Suite *model_suite(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_missing_stage);
     tcase_add_test(tc, test_missing_section);
+    tcase_add_test(tc, test_debug_records);
     tcase_add_loop_test(tc, test_bad_input, 0, sizeof bad / sizeof bad[0]);
     tcase_add_test(tc, test_set);
     tcase_add_test(tc, test_stage_names);

@@ -317,6 +317,52 @@ START_TEST(test_logging_costs)
     ck_assert_double_eq_tol(off.makespan_s, base + 10 * 0.25 * US, 1e-12);
     ck_assert_double_eq_tol(off.handler_busy_s, 0, 1e-15);
     ck_assert_double_eq_tol(off.role_logging_s[SIM_ROLE_MAIN], 6 * 0.25 * US, 1e-12);
+    /* At INFO, the DEBUG calls cost a disabled call: 4 of submit's 6 and
+    ** 1 of complete's 4, so 5 records are written. */
+    m.stage[STAGE_SUBMIT].debug_records = 4;
+    m.stage[STAGE_COMPLETE].debug_records = 1;
+    c.logging = LOGGING_INFO;
+    ck_assert_int_eq(sim_run(&c, &off, &err), 0);
+    ck_assert_double_eq_tol(off.makespan_s, base + 5 * 5 * US + 5 * 0.25 * US, 1e-12);
+    ck_assert_double_eq_tol(off.handler_busy_s, 5 * 3 * US, 1e-12);
+    ck_assert_double_eq_tol(off.role_logging_s[SIM_ROLE_MAIN], 2 * 5 * US + 4 * 0.25 * US,
+                            1e-12);
+}
+END_TEST
+
+/* Logging info changes the submitting process only: with every record at
+** DEBUG it is logging off (HTEX's processes still log in both), with none
+** it is logging on, draw for draw. */
+START_TEST(test_logging_info_bounds)
+{
+    model m;
+    sim_config c;
+    sim_result info, other;
+    sim_error err;
+
+    lognormal_model(&m, 0.5, 3);
+    m.record_io_s = 1 * US;
+    m.record_disabled_s = 0.1 * US;
+    m.gil_handoff_s = 10 * US;
+    m.record_handoffs = 2;
+    for (int executor = EXECUTOR_THREADS; executor <= EXECUTOR_HTEX; executor++) {
+        c = config(&m, WORKLOAD_FIBONACCI, 8, executor, 4);
+        for (int i = 0; i < STAGE_COUNT; i++)
+            m.stage[i].debug_records = 0;
+        c.logging = LOGGING_INFO;
+        ck_assert_int_eq(sim_run(&c, &info, &err), 0);
+        c.logging = LOGGING_ON;
+        ck_assert_int_eq(sim_run(&c, &other, &err), 0);
+        ck_assert(info.makespan_s == other.makespan_s);
+        for (int i = 0; i < STAGE_COUNT; i++)
+            m.stage[i].debug_records = m.stage[i].records;
+        c.logging = LOGGING_INFO;
+        ck_assert_int_eq(sim_run(&c, &info, &err), 0);
+        c.logging = LOGGING_OFF;
+        ck_assert_int_eq(sim_run(&c, &other, &err), 0);
+        ck_assert(info.makespan_s == other.makespan_s);
+        ck_assert(info.events == other.events);
+    }
 }
 END_TEST
 
@@ -461,6 +507,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_pool_lock_thread_start);
     tcase_add_test(tc, test_pool_lock_always_completes);
     tcase_add_test(tc, test_logging_costs);
+    tcase_add_test(tc, test_logging_info_bounds);
     tcase_add_test(tc, test_threads_fibonacci_sum_of_work);
     tcase_add_test(tc, test_increment_is_a_chain);
     tcase_add_test(tc, test_gil_held_once);

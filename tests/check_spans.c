@@ -22,6 +22,74 @@ static void line(FILE *f, double t, const char *thread, const char *msg)
                "log_std_stream INFO: %s\n", t, thread, msg);
 }
 
+/* A record as parsl.log has it: where, level and message. */
+static void record(FILE *f, double t, const char *thread, const char *where,
+                   const char *level, const char *msg)
+{
+    fprintf(f, "%.6f 2026-12-03 00:00:00 MainProcess-7 %s %s %s: %s\n", t, thread, where,
+            level, msg);
+}
+
+/* A stage's records and, of them, those at DEBUG, which logging mode info
+** turns into disabled calls: Parsl 2026.10.26's submit writes eight, six
+** of them DEBUG. */
+START_TEST(test_debug_records)
+{
+    char dir[] = "/tmp/check_spans_XXXXXX", path[128];
+    const char *main_thread = "MainThread-10";
+    bundle_run r;
+    spans *sp = spans_new();
+    span_stats s;
+    sim_error err;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/parsl.log", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int task = 1; task <= 3; task++) {
+        char msg[128];
+        double t = 100 + task * 0.001;
+        snprintf(msg, sizeof msg, "Task %d will be sent to executor threads", task);
+        record(f, t, main_thread, "parsl.dataflow.dflow:973 submit", "DEBUG", msg);
+        record(f, t + 1e-5, main_thread, "parsl.dataflow.dflow:781 _add_output_deps", "DEBUG",
+               "Adding output dependencies");
+        record(f, t + 2e-5, main_thread, "parsl.dataflow.dflow:1022 submit", "DEBUG",
+               "Added output dependencies");
+        record(f, t + 3e-5, main_thread, "parsl.dataflow.dflow:1031 submit", "DEBUG",
+               "Gathering dependencies");
+        record(f, t + 4e-5, main_thread, "parsl.dataflow.dflow:1034 submit", "DEBUG",
+               "Gathered dependencies");
+        snprintf(msg, sizeof msg, "Task %d submitted for App double, not waiting on any "
+                                  "dependency", task);
+        record(f, t + 5e-5, main_thread, "parsl.dataflow.dflow:1053 submit", "INFO", msg);
+        snprintf(msg, sizeof msg, "Task %d has AppFuture: <AppFuture at 0x7f state=pending>",
+                 task);
+        record(f, t + 6e-5, main_thread, "parsl.dataflow.dflow:1056 submit", "DEBUG", msg);
+        snprintf(msg, sizeof msg, "Task %d initializing state to pending", task);
+        record(f, t + 7e-5, main_thread, "parsl.dataflow.dflow:567 _update_task_state", "INFO",
+               msg);
+    }
+    fclose(f);
+
+    memset(&r, 0, sizeof r);
+    r.workload = WORKLOAD_DOUBLE;
+    r.executor = EXECUTOR_THREADS;
+    r.logging = LOGGING_ON;
+    r.task_first = 1;
+    r.task_last = 3;
+    ck_assert_ptr_nonnull(sp);
+    ck_assert_int_eq(spans_add_log(sp, dir, &r, &err), 0);
+    s = spans_get(sp, STAGE_SUBMIT);
+    ck_assert_int_eq(s.n, 3);
+    ck_assert_double_eq_tol(s.records, 8, 1e-12);
+    ck_assert_double_eq_tol(s.debug_records, 6, 1e-12);
+    spans_free(sp);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_back_to_back_records)
 {
     char dir[] = "/tmp/check_spans_XXXXXX", path[128];
@@ -144,6 +212,7 @@ Suite *spans_suite(void)
     TCase *tc = tcase_create("spans");
 
     tcase_add_test(tc, test_back_to_back_records);
+    tcase_add_test(tc, test_debug_records);
     tcase_add_test(tc, test_record_by_capture);
     suite_add_tcase(s, tc);
     return s;

@@ -239,6 +239,26 @@ run 0 "calibrate the 2026-12-03 EPYC recipe" "$SIM" calibrate "$E/2026-12-03-5bc
 diff <(grep -v '^provenance' "$TMP/epyc.yaml") \
      <(grep -v '^provenance' models/2026-12-03-5bce98f73f3e-epyc.yaml) >/dev/null \
     && ok || bad "the 2026-12-03 EPYC model is what its recipe gives"
+# and the shipped model from the first three committed bundles, in order.
+run 0 "calibrate the shipped model's recipe" "$SIM" calibrate traces/bundles/2026-11-24-5bce98f73f3e \
+    traces/bundles/2026-12-01-5bce98f73f3e-logging_off traces/bundles/2026-12-01-5bce98f73f3e-logging_off-2 \
+    --start models/2026-11-24-5bce98f73f3e.yaml -o "$TMP/shipped.yaml" --no-store
+diff <(grep -v '^provenance' "$TMP/shipped.yaml") <(grep -v '^provenance' models/default.yaml) >/dev/null \
+    && ok || bad "the shipped model is what its recipe gives"
+grep -q 'submit: .*records: 8, debug_records: 6}' models/default.yaml && ok || bad "the shipped model counts submit's DEBUG records"
+# Logging info: the parsl logger at INFO, between on and off.
+run 0 "run logging on, info and off" "$SIM" run --workload double --size 1000 --executor threads \
+    --workers 4 --logging on --no-db --format json
+on_s=$(jq -r .makespan_s "$TMP/out")
+run 0 "run logging info" "$SIM" run --workload double --size 1000 --executor threads \
+    --workers 4 --logging info --no-db --format json
+info_s=$(jq -r .makespan_s "$TMP/out")
+[ "$(jq -r .logging "$TMP/out")" = info ] && ok || bad "logging info is named info"
+run 0 "run logging off" "$SIM" run --workload double --size 1000 --executor threads \
+    --workers 4 --logging off --no-db --format json
+off_s=$(jq -r .makespan_s "$TMP/out")
+awk -v a="$on_s" -v b="$info_s" -v c="$off_s" 'BEGIN { exit !(a > b && b > c) }' \
+    && ok || bad "logging info between on and off ($on_s, $info_s, $off_s)"
 # The 2026-12-02 bundle measured its threads' CPU and switches: the CPU
 # check's one figure a switch and its errors.
 run 0 "validate the CPU check" "$SIM" validate --no-db --format json --model models/default.yaml \

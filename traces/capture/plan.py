@@ -15,7 +15,7 @@ from capture.workloads import task_count
 
 WORKLOADS = ('double', 'increment', 'fibonacci')
 EXECUTORS = ('threads', 'htex')
-LOGGING = ('on', 'off', 'off_all')
+LOGGING = ('on', 'off', 'off_all', 'info')
 ROLES = ('calibration', 'heldout')
 MAX_TASKS = 200000
 GROUP_KEYS = {'name', 'workloads', 'sizes', 'executors', 'workers', 'logging',

@@ -39,7 +39,10 @@ def build_config(spec, run_dir):
         raise ValueError('unknown executor %r' % spec['executor'])
 
     logmode = spec['logging']
-    if logmode == 'on':
+    if logmode in ('on', 'info'):
+        # info: Parsl's logging with the parsl logger at INFO (set after
+        # parsl.load, set_logging_level): the DEBUG calls of the
+        # submitting process make no record.
         init_logging = True
     elif logmode == 'off':
         init_logging = False
@@ -62,6 +65,19 @@ def build_config(spec, run_dir):
         )
     return Config(executors=[executor], run_dir=run_dir,
                   initialize_logging=init_logging, **kwargs)
+
+
+def set_logging_level(logmode):
+    """For the info mode, raise the parsl logger from DEBUG to INFO.
+
+    parsl.load's set_file_logger leaves the parsl logger at DEBUG, so
+    about half of parsl.log's records a task are DEBUG ones.  A user can
+    keep the log and drop those with one line after parsl.load; only the
+    submitting process's logger is set: HTEX's interchange, manager and
+    workers log as with `on`.
+    """
+    if logmode == 'info':
+        logging.getLogger('parsl').setLevel(logging.INFO)
 
 
 def wait_for_htex(executor, deadline):
@@ -415,6 +431,7 @@ def main(spec_path):
         t = time.perf_counter()
         dfk = parsl.load(config)
         result['load_s'] = time.perf_counter() - t
+        set_logging_level(spec['logging'])
         result['parsl_run_dir'] = os.path.relpath(dfk.run_dir, workdir)
         write_result()
 
