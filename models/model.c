@@ -75,6 +75,7 @@ static const struct field plain_fields[] = {
     MF("machine.cpu", F_STRING, machine_cpu, 0, 0),
     MF("machine.host", F_STRING, machine_host, 0, 0),
     MF("machine.memory_gib", F_REAL, machine_memory_gib, 0, 1),
+    MF_OPTIONAL("machine.background_cores", F_INT, machine_background_cores, 0, 0),
     MF("parsl.version", F_STRING, parsl_version, 0, 0),
     MF("parsl.python", F_STRING, python_version, 0, 0),
     MF("provenance", F_STRING, provenance, 0, 0),
@@ -433,7 +434,10 @@ static void write_model(FILE *f, const model *m)
     fprintf(f, ", host: ");
     put_string(f, m->machine_host);
     real_format(m->machine_memory_gib, a, sizeof a);
-    fprintf(f, ", memory_gib: %s}\nparsl: {version: ", a);
+    fprintf(f, ", memory_gib: %s", a);
+    if (m->machine_background_cores > 0)
+        fprintf(f, ", background_cores: %d", m->machine_background_cores);
+    fprintf(f, "}\nparsl: {version: ");
     put_string(f, m->parsl_version);
     fprintf(f, ", python: ");
     put_string(f, m->python_version);

@@ -63,6 +63,7 @@ typedef struct model {
     char machine_cpu[128];       /* its CPU model */
     char machine_host[64];       /* its anonymized host id */
     double machine_memory_gib;   /* its memory */
+    int machine_background_cores; /* cores' worth of other CPU-bound load beside Parsl (0: idle) */
     char provenance[512];        /* where the numbers came from (bundle, date) */
 
     model_cost stage[STAGE_COUNT];   /* indexed by enum model_stage_id */

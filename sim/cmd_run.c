@@ -45,6 +45,9 @@ static const char usage_long[] =
     "                       else " DEFAULT_MODEL ")\n"
     "  --seed S             the seed (default: the experiment's, else 1)\n"
     "  --cores C            cores to simulate (default: the model's machine)\n"
+    "  --set KEY=VALUE      override a model key, after the file's overrides\n"
+    "                       (repeatable; e.g. machine.background_cores=1: a busy\n"
+    "                       machine, docs/model.md)\n"
     "  --format FORMAT      table (default), csv or json (one object per line)\n"
     "  --db FILE            the results store (default " DEFAULT_DB ")\n"
     "  --no-db              do not store results\n"
@@ -55,8 +58,10 @@ static const char usage_long[] =
 enum {
     OPT_WORKLOAD = 256, OPT_SIZE, OPT_EXECUTOR, OPT_WORKERS, OPT_LOGGING,
     OPT_MODEL, OPT_SEED, OPT_CORES, OPT_REPLICATIONS, OPT_FORMAT, OPT_DB,
-    OPT_NO_DB, OPT_FRESH
+    OPT_NO_DB, OPT_FRESH, OPT_SET
 };
+
+#define MAX_SETS 32
 
 static const struct option options[] = {
     {"workload", required_argument, NULL, OPT_WORKLOAD},
@@ -72,6 +77,7 @@ static const struct option options[] = {
     {"db", required_argument, NULL, OPT_DB},
     {"no-db", no_argument, NULL, OPT_NO_DB},
     {"fresh", no_argument, NULL, OPT_FRESH},
+    {"set", required_argument, NULL, OPT_SET},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -84,6 +90,8 @@ struct run_opts {
     const char *file;       /* the experiment file, or NULL */
     int format;             /* enum output_format */
     int fresh;              /* --fresh */
+    const char *sets[MAX_SETS]; /* --set KEY=VALUE, in order */
+    int nsets;
 };
 
 static int misuse(const char *fmt, const char *arg)
@@ -114,6 +122,13 @@ static int parse(int argc, char **argv, struct run_opts *o)
         case OPT_DB: o->db = optarg; break;
         case OPT_NO_DB: o->db = NULL; break;
         case OPT_FRESH: o->fresh = 1; break;
+        case OPT_SET:
+            if (strchr(optarg, '=') == NULL || optarg[0] == '=')
+                return misuse("--set wants KEY=VALUE, not '%s'", optarg);
+            if (o->nsets == MAX_SETS)
+                return misuse("at most 32 --set options%s", "");
+            o->sets[o->nsets++] = optarg;
+            break;
         case OPT_FORMAT:
             if ((o->format = output_format_lookup(optarg)) < 0)
                 return misuse("unknown format '%s' (table, csv or json)",
@@ -272,6 +287,13 @@ int cmd_run(int argc, char **argv)
     }
     if ((rc = build(&o, &e, &err)) < 0)
         goto fail;
+    for (int i = 0; i < o.nsets; i++) {
+        char key[128];
+        const char *eq = strchr(o.sets[i], '=');
+        snprintf(key, sizeof key, "%.*s", (int)(eq - o.sets[i]), o.sets[i]);
+        if ((rc = experiment_add_override(e, key, eq + 1, &err)) < 0)
+            goto fail;
+    }
     path = o.model ? o.model : e->model_path[0] ? e->model_path : DEFAULT_MODEL;
     if ((rc = model_load(m, path, &err)) < 0 ||
         (rc = experiment_apply(e, m, &err)) < 0)

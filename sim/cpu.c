@@ -31,9 +31,10 @@ static void advance(cpu *c, double now)
     }
 }
 
-int cpu_init(cpu *c, int cores, uint32_t max_jobs)
+int cpu_init(cpu *c, int cores, uint32_t max_jobs, int background)
 {
     c->cores = cores;
+    c->background = background;
     c->vnow = 0;
     c->last_time = 0;
     c->busy = 0;
@@ -46,9 +47,10 @@ int cpu_init(cpu *c, int cores, uint32_t max_jobs)
     c->inverse_rate = c->rate + max_jobs + 1;
     c->busy_cores = c->inverse_rate + max_jobs + 1;
     for (uint32_t n = 0; n <= max_jobs; n++) {
-        c->rate[n] = n <= c->cores ? 1.0 : c->cores / n;
+        double all = (double)n + background;   /* the background shares the cores alike */
+        c->rate[n] = all <= c->cores ? 1.0 : c->cores / all;
         c->inverse_rate[n] = 1.0 / c->rate[n];
-        c->busy_cores[n] = n < c->cores ? n : c->cores;
+        c->busy_cores[n] = all <= c->cores ? n : n * c->cores / all;
     }
     return heap_init(&c->jobs, max_jobs);
 }

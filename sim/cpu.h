@@ -2,7 +2,8 @@
 ** The machine's cores under processor sharing. Every runnable burst of CPU
 ** work (a thread holding its process's GIL, or a log write outside it)
 ** is a job here; when n jobs run on C cores each advances at rate
-** min(1, C/n). Rather than rescheduling every job when n changes, the
+** min(1, C/(n + B)), B being other processes' CPU-bound load (0 on an
+** idle machine). Rather than rescheduling every job when n changes, the
 ** module keeps a virtual clock V that advances at that common rate: a job
 ** of w seconds started at V0 ends when V reaches V0 + w, so jobs finish in
 ** order of their virtual finish, kept in a heap. The event loop asks for
@@ -18,6 +19,7 @@
 typedef struct cpu {
     heap jobs;            /* running jobs keyed by virtual finish time; arg = thread */
     double cores;         /* C */
+    int background;       /* B: other processes' always-runnable jobs beside these */
     double vnow;          /* virtual time at last_time */
     double last_time;     /* real time of the last update */
     double busy;          /* integral of min(n, C) dt: busy core-seconds */
@@ -27,8 +29,9 @@ typedef struct cpu {
     double *busy_cores;   /* [n]: min(n, C), in the same block */
 } cpu;
 
-/* Room for max_jobs concurrent jobs. Returns 0 or SIM_ENOMEM. */
-int cpu_init(cpu *c, int cores, uint32_t max_jobs);
+/* Room for max_jobs concurrent jobs, beside background always-runnable
+** jobs of other processes. Returns 0 or SIM_ENOMEM. */
+int cpu_init(cpu *c, int cores, uint32_t max_jobs, int background);
 void cpu_release(cpu *c);
 
 /* Start a job of work seconds for thread at real time now (now is never

@@ -201,6 +201,27 @@ int experiment_single(experiment **out, int workload, long size,
     return 0;
 }
 
+int experiment_add_override(experiment *e, const char *key, const char *value,
+                            sim_error *err)
+{
+    experiment_override *o;
+    char text[17 + 128 + 256 + 8];
+
+    if (strlen(key) >= sizeof o->key || strlen(value) >= sizeof o->value)
+        return error_set(err, SIM_EINPUT, "", 0, 0, "--set %s: too long", key);
+    o = realloc(e->overrides, sizeof *o * (e->n_overrides + 1));
+    if (o == NULL)
+        return error_set(err, SIM_ENOMEM, "", 0, 0, "out of memory");
+    e->overrides = o;
+    o = &e->overrides[e->n_overrides++];
+    memset(o, 0, sizeof *o);
+    snprintf(o->key, sizeof o->key, "%s", key);
+    snprintf(o->value, sizeof o->value, "%s", value);
+    snprintf(text, sizeof text, "%s --set %s=%s", e->hash, key, value);
+    yamldoc_hash(text, strlen(text), e->hash);
+    return 0;
+}
+
 int experiment_apply(const experiment *e, model *m, sim_error *err)
 {
     const experiment_override *o;

@@ -83,6 +83,14 @@ int experiment_single(experiment **out, int workload, long size,
 ** SIM_EINPUT / SIM_ENOMEM with err filled; e keeps its old list on error. */
 int experiment_expand(experiment *e, sim_error *err);
 
+/* Add one model override from the command line (`sim run --set
+** KEY=VALUE`) after the file's, and fold it into e->hash, so that the
+** results store keeps runs with and without it apart. The key is checked
+** when the overrides are applied. Returns 0, or SIM_EINPUT (a key or
+** value too long) / SIM_ENOMEM. */
+int experiment_add_override(experiment *e, const char *key, const char *value,
+                            sim_error *err);
+
 /* Apply e's overrides to m with model_set. Returns 0, or SIM_EINPUT with
 ** err placed at the override's key in the experiment file. */
 int experiment_apply(const experiment *e, model *m, sim_error *err);

@@ -167,6 +167,7 @@ typedef struct sim {
     double record_handoffs;   /* wake-ups per further record of a contended step */
     double thread_start;      /* starting a pool thread */
     double pool_lock;         /* a ThreadPoolExecutor.submit's time under the pool lock */
+    int flush_keeps_gil;      /* other load leaves no core for a flush's waiter to wake on */
     double step_records;      /* records of the step being planned */
     double step_logging;      /* and its logging calls' CPU (records, disabled calls) */
     int step_locks;           /* the step being planned calls ThreadPoolExecutor.submit */

@@ -120,7 +120,7 @@ START_TEST(test_cpu_sharing_one_core)
     cpu c;
     uint64_t seq;
 
-    ck_assert_int_eq(cpu_init(&c, 1, 4), 0);
+    ck_assert_int_eq(cpu_init(&c, 1, 4, 0), 0);
     cpu_start(&c, 0, 1.0, 1, 7);
     cpu_start(&c, 0, 3.0, 2, 8);
     ck_assert_double_eq_tol(cpu_next(&c, &seq), 2.0, 1e-12);
@@ -142,7 +142,7 @@ START_TEST(test_cpu_sharing_two_cores)
     cpu c;
     uint64_t seq;
 
-    ck_assert_int_eq(cpu_init(&c, 2, 8), 0);
+    ck_assert_int_eq(cpu_init(&c, 2, 8, 0), 0);
     cpu_start(&c, 0, 1.0, 1, 1);
     cpu_start(&c, 0, 1.0, 2, 2);
     cpu_start(&c, 0, 1.0, 3, 3);
@@ -159,13 +159,38 @@ START_TEST(test_cpu_sharing_two_cores)
 }
 END_TEST
 
+/* Other processes' load shares the cores alike: one core, one background
+** job, a job of 1 s runs at half speed and ends at 2 s, and the busy time
+** counts this job's share only. Two cores and one background job leave
+** a lone job its full speed. */
+START_TEST(test_cpu_background)
+{
+    cpu c;
+    uint64_t seq;
+
+    ck_assert_int_eq(cpu_init(&c, 1, 4, 1), 0);
+    cpu_start(&c, 0, 1.0, 1, 5);
+    ck_assert_double_eq_tol(cpu_next(&c, &seq), 2.0, 1e-12);
+    ck_assert_uint_eq(cpu_finish(&c, 2.0), 5);
+    cpu_settle(&c);
+    ck_assert_double_eq_tol(c.busy, 1.0, 1e-12);
+    cpu_release(&c);
+    ck_assert_int_eq(cpu_init(&c, 2, 4, 1), 0);
+    cpu_start(&c, 0, 1.0, 1, 5);
+    ck_assert_double_eq_tol(cpu_next(&c, &seq), 1.0, 1e-12);
+    cpu_start(&c, 0, 1.0, 2, 6);   /* three on two cores: 2/3 each */
+    ck_assert_double_eq_tol(cpu_next(&c, &seq), 1.5, 1e-12);
+    cpu_release(&c);
+}
+END_TEST
+
 /* A finished job's thread starting again at once reuses the slot. */
 START_TEST(test_cpu_restart_same_thread)
 {
     cpu c;
     uint64_t seq;
 
-    ck_assert_int_eq(cpu_init(&c, 1, 2), 0);
+    ck_assert_int_eq(cpu_init(&c, 1, 2, 0), 0);
     cpu_start(&c, 0, 1.0, 1, 5);
     ck_assert_uint_eq(cpu_finish(&c, 1.0), 5);
     cpu_start(&c, 1.0, 2.0, 2, 5);
@@ -187,6 +212,7 @@ Suite *heap_suite(void)
     tcase_add_test(tc, test_replace_top);
     tcase_add_test(tc, test_cpu_sharing_one_core);
     tcase_add_test(tc, test_cpu_sharing_two_cores);
+    tcase_add_test(tc, test_cpu_background);
     tcase_add_test(tc, test_cpu_restart_same_thread);
     suite_add_tcase(s, tc);
     return s;

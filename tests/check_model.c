@@ -117,7 +117,9 @@ START_TEST(test_round_trip_exact)
         a.stage[s].mean_s = (s + 1) * 0.1 / 3;
         a.stage[s].cv = 1.0 / (s + 7);
         a.stage[s].records = nextafter(s, 100);
+        a.stage[s].debug_records = s / 2;
     }
+    a.machine_background_cores = 3;
     a.record_enabled_s = 0.1 + 0.2;
     a.record_io_s = 5e-324;
     a.machine_memory_gib = 1e300 / 7;

@@ -330,6 +330,35 @@ START_TEST(test_logging_costs)
 }
 END_TEST
 
+/* A busy machine: with the other load on all but one core, a record's
+** flush finds no core for a waiter to wake on, the writer keeps the GIL,
+** and the hand-offs that logging costs on an idle machine are gone; with
+** a core to spare beside the background they stay. */
+START_TEST(test_busy_machine_keeps_the_gil)
+{
+    model m;
+    sim_config c;
+    sim_result idle, busy, spare;
+    sim_error err;
+
+    lognormal_model(&m, 0.5, 3);
+    m.record_io_s = 1 * US;
+    m.gil_handoff_s = 20 * US;
+    m.record_handoffs = 2;
+    c = config(&m, WORKLOAD_DOUBLE, 300, EXECUTOR_THREADS, 4);
+    ck_assert_int_eq(sim_run(&c, &idle, &err), 0);
+    ck_assert(idle.record_handoffs > 100);
+    m.machine_background_cores = 1;
+    ck_assert_int_eq(sim_run(&c, &busy, &err), 0);
+    ck_assert(busy.record_handoffs == 0);
+    ck_assert(busy.wakeups < idle.wakeups / 2);
+    ck_assert(busy.makespan_s < 0.8 * idle.makespan_s);
+    c.cores = 4;   /* 1 of 4 busy: a core to spare for the waiter */
+    ck_assert_int_eq(sim_run(&c, &spare, &err), 0);
+    ck_assert(spare.record_handoffs > 100);
+}
+END_TEST
+
 /* Logging info changes the submitting process only: with every record at
 ** DEBUG it is logging off (HTEX's processes still log in both), with none
 ** it is logging on, draw for draw. */
@@ -508,6 +537,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_pool_lock_always_completes);
     tcase_add_test(tc, test_logging_costs);
     tcase_add_test(tc, test_logging_info_bounds);
+    tcase_add_test(tc, test_busy_machine_keeps_the_gil);
     tcase_add_test(tc, test_threads_fibonacci_sum_of_work);
     tcase_add_test(tc, test_increment_is_a_chain);
     tcase_add_test(tc, test_gil_held_once);
