@@ -502,37 +502,25 @@ static void burst_done(sim *s, int32_t th)
     thread *t = &s->threads[th];
     process *p = &s->processes[t->process];
 
-    if (t->phase == PHASE_CPU && t->records > 0 && !p->single_thread &&
-        s->flush_keeps_gil && p->gil_head >= 0) {
-        /* The flush lets the GIL go, but no waiter gets to run before the
-        ** write returns: the writer keeps the GIL through its write. */
-        t->in_logging = 1;
-        t->logging_since = s->now;
-        if (t->io <= 0 && p->handler_holder < 0) {
-            step_done(s, th);
-        } else if (p->handler_holder < 0) {
-            handler_grant(s, th);
-        } else {
-            t->phase = PHASE_WAIT_HANDLER;
-            enqueue(s, &p->handler_head, &p->handler_tail, th);
-        }
-        return;
-    }
     if (t->phase == PHASE_CPU && t->records > 0 && !p->single_thread) {
         /* Each record's flush releases the GIL. With other threads waiting
         ** for it, every record after the first passes the GIL away and
         ** back (record_handoffs wake-ups, 2 in theory; fitted). The wait is
         ** this thread's: it is paid before its next burst on the GIL, not
         ** under the handler lock (charging it to the lock made the lock a
-        ** bottleneck that over-predicted HTEX runs by 30-50%). */
-        if (p->gil_head >= 0 && t->records > 1) {
+        ** bottleneck that over-predicted HTEX runs by 30-50%). On a busy
+        ** machine no waiter gets to run before the write returns: the
+        ** writer keeps the GIL through its write, and nothing passes. */
+        int keep = s->flush_keeps_gil && p->gil_head >= 0;
+        if (!keep && p->gil_head >= 0 && t->records > 1) {
             t->dead += s->record_handoffs * (t->records - 1) * s->handoff;
             if (p->is_submit)
                 s->res->record_handoffs += s->record_handoffs * (t->records - 1);
         }
         t->in_logging = 1;
         t->logging_since = s->now;
-        gil_release(s, th);
+        if (!keep)
+            gil_release(s, th);
         if (t->io <= 0 && p->handler_holder < 0) {
             /* No write time outside the GIL: the flush only lets the GIL
             ** go, and the step ends here, with no event of its own. */
