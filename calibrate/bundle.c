@@ -91,7 +91,8 @@ enum column {
     C_MAKESPAN, C_LOAD, C_WARMUP, C_CLEANUP, C_TASK_FIRST, C_TASK_LAST,
     C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
     C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW,
-    C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT, C_COUNT
+    C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT,
+    C_BACKGROUND, C_COUNT
 };
 
 static const char *column_names[C_COUNT] = {
@@ -102,7 +103,7 @@ static const char *column_names[C_COUNT] = {
     "timed_cpu_s", "cpu_interchange_s", "cpu_manager_s", "cpu_workers_s",
     "records_interchange", "records_manager", "records_workers", "timed_vcsw",
     "thread_cpu_main_s", "thread_cpu_launch_s", "thread_cpu_workers_s", "thread_cpu_join_s",
-    "thread_cpu_result_s",
+    "thread_cpu_result_s", "background",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -137,6 +138,7 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->t_start = number_or(GET(C_T_START), -1);
     r->t_end = number_or(GET(C_T_END), -1);
     r->worker_debug = number_or(GET(C_WORKER_DEBUG), 0) != 0;
+    r->background = (int)number_or(GET(C_BACKGROUND), 0);
     r->cpu_submit_s = number_or(GET(C_CPU_SUBMIT), -1);
     r->cpu_interchange_s = number_or(GET(C_CPU_INTERCHANGE), -1);
     r->cpu_manager_s = number_or(GET(C_CPU_MANAGER), -1);

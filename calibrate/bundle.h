@@ -35,6 +35,7 @@ typedef struct bundle_run {
     int profile;             /* 1: profile.json was recorded */
     int monitoring;          /* 1: Parsl monitoring was on */
     int worker_debug;        /* 1: HTEX ran with worker_debug (DEBUG logs on the worker side) */
+    int background;          /* busy-loop processes the run had beside it (a busy machine); 0 */
     int off_held;            /* 1: held out for one calibration only (sim calibrate --logging-off-from) */
     int ok;                  /* 1: status ok */
     double makespan_s;       /* warm timed section, first submit to last result; -1 if none */

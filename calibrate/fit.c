@@ -182,6 +182,8 @@ static int collect_configs(const bundle *bundles, int nb, int flags, fit_report 
     for (int i = 0; i < n && rep->nconfigs < FIT_MAX_CONFIGS; i++) {
         if ((flags & FIT_LOGGING_ON_ONLY) && g[i].logging != LOGGING_ON)
             continue;
+        if (g[i].background > 0)
+            continue;   /* the fit's machine is idle; a busy one is a what-if */
         rep->config[rep->nconfigs++] = (fit_config){
             .workload = g[i].workload, .executor = g[i].executor, .logging = g[i].logging,
             .size = g[i].size, .workers = g[i].workers, .runs = g[i].runs,

@@ -40,7 +40,7 @@ static int same(const run_group *g, const bundle_run *r)
 {
     return g->workload == r->workload && g->size == r->size &&
            g->executor == r->executor && g->workers == r->workers_requested &&
-           g->logging == r->logging;
+           g->logging == r->logging && g->background == r->background;
 }
 
 int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
@@ -80,7 +80,8 @@ int group_runs(const bundle *bundles, int nb, int roles, run_group **out,
             *c = (run_group){
                 .workload = r->workload, .size = r->size, .tasks = r->tasks,
                 .executor = r->executor, .workers = r->workers_requested,
-                .workers_started = -1, .logging = r->logging, .heldout = 1,
+                .workers_started = -1, .logging = r->logging,
+                .background = r->background, .heldout = 1,
             };
             for (int kk = 0; kk < nb; kk++)
                 for (int ii = 0; ii < bundles[kk].nruns; ii++) {

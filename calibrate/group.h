@@ -28,6 +28,7 @@ typedef struct run_group {
     int workers;             /* workers asked for */
     int workers_started;     /* the most any repetition started; -1 when none recorded */
     int logging;             /* enum sim_logging */
+    int background;          /* busy-loop processes beside the runs (bundle_run.background) */
     int heldout;             /* 1 when every repetition is held out */
     int runs;                /* repetitions grouped */
     double median_s;         /* median makespan of the repetitions */

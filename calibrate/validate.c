@@ -115,6 +115,7 @@ int validate_simulate(validate_set *v, const model *m, int replications,
 {
     double *makespans;
     int rc = 0;
+    model busy;          /* a row's model on a busy machine */
 
     free(v->results);
     v->results = calloc((size_t)v->nrows * replications, sizeof *v->results);
@@ -133,7 +134,12 @@ int validate_simulate(validate_set *v, const model *m, int replications,
             sim_config cfg;
             sim_result *res = &v->results[(size_t)i * replications + k];
             validate_config(v, i, k, &c);
-            experiment_sim_config(&c, m, &cfg);
+            if (r->g.background > 0) {
+                /* the runs' busy machine: their busy loops as its other load */
+                busy = *m;
+                busy.machine_background_cores = r->g.background;
+            }
+            experiment_sim_config(&c, r->g.background > 0 ? &busy : m, &cfg);
             if ((rc = sim_run(&cfg, res, err)) != 0) {
                 char what[sizeof err->message];
                 snprintf(what, sizeof what, "%s", err->message);
@@ -212,7 +218,8 @@ static int find_pairs(validate_set *v)
             validate_pair *p = &v->pairs[v->npairs];
             if (on->g.logging != LOGGING_ON || on->bundle != off->bundle ||
                 on->g.workload != off->g.workload || on->g.size != off->g.size ||
-                on->g.executor != off->g.executor || on->g.workers != off->g.workers)
+                on->g.executor != off->g.executor || on->g.workers != off->g.workers ||
+                on->g.background != off->g.background)
                 continue;
             /* Pooled, each capture's speedup, where a slow or fast spell of
             ** the shared machine scales both sides and cancels; one
@@ -646,7 +653,10 @@ static void print_source(const validate_set *v, const bundle *bundles, int k, in
 void validate_print_table(const validate_set *v, const bundle *bundles, int what_if,
                           FILE *out)
 {
-    int last = -1;
+    int last = -1, busy = 0;
+
+    for (int i = 0; i < v->nrows; i++)
+        busy |= v->rows[i].g.background > 0;
 
     for (int i = 0; i < v->nrows; i++) {
         const validate_row *r = &v->rows[i];
@@ -654,21 +664,23 @@ void validate_print_table(const validate_set *v, const bundle *bundles, int what
         if (r->bundle != last) {
             last = r->bundle;
             print_source(v, bundles, r->bundle, i > 0, out);
-            fprintf(out, "%-9s %6s %6s %-8s %7s %7s %-7s %4s %11s %-23s %11s %8s  %s\n",
+            fprintf(out, "%-9s %6s %6s %-8s %7s %7s %-7s %s%4s %11s %-23s %11s %8s  %s\n",
                     "workload", "size", "tasks", "executor", "workers", "started",
-                    "logging", "runs", "measured_s", "(min..max)", "predicted_s",
-                    "rel_err", "set");
+                    "logging", busy ? "busy " : "", "runs", "measured_s", "(min..max)",
+                    "predicted_s", "rel_err", "set");
         }
         if (r->g.workers_started >= 0)
             snprintf(started, sizeof started, "%d", r->g.workers_started);
         else
             snprintf(started, sizeof started, "-");
         snprintf(range, sizeof range, "(%.4f..%.4f)", r->g.min_s, r->g.max_s);
-        fprintf(out, "%-9s %6ld %6ld %-8s %7d %7s %-7s %4d %11.4f %-23s %11.4f %+7.1f%%  %s\n",
-                sim_workload_name(r->g.workload), r->g.size, r->g.tasks,
-                sim_executor_name(r->g.executor), r->g.workers, started,
-                sim_logging_name(r->g.logging), r->g.runs, r->g.median_s, range,
-                r->predicted_s, 100 * r->rel_error, set_name(r->g.heldout));
+        fprintf(out, "%-9s %6ld %6ld %-8s %7d %7s %-7s ", sim_workload_name(r->g.workload),
+                r->g.size, r->g.tasks, sim_executor_name(r->g.executor), r->g.workers, started,
+                sim_logging_name(r->g.logging));
+        if (busy)   /* the busy loops beside the runs */
+            fprintf(out, "%4d ", r->g.background);
+        fprintf(out, "%4d %11.4f %-23s %11.4f %+7.1f%%  %s\n", r->g.runs, r->g.median_s,
+                range, r->predicted_s, 100 * r->rel_error, set_name(r->g.heldout));
     }
     fprintf(out, "\npredicted_s: sim_run on the bundle's cores, median of %d replication%s, "
                  "seed %llu\n", v->replications,
@@ -778,7 +790,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
             json_object_set_new(cpu, sim_role_name(role), json_real(r->predicted_thread_cpu[role]));
             json_object_set_new(dead, sim_role_name(role), json_real(r->predicted_thread_dead[role]));
         }
-        rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:b,"
+        rc = json_line(json_pack("{s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:i, s:s, s:i, s:i, s:b,"
                                  " s:i, s:f, s:f, s:f, s:f, s:f, s:i, s:o, s:f, s:o, s:o, s:o,"
                                  " s:o, s:f, s:o}",
                                  "bundle", v->pooled ? "pooled" : bundles[r->bundle].name,
@@ -790,6 +802,7 @@ int validate_print_json(const validate_set *v, const bundle *bundles, FILE *out,
                                  "workers_started", r->g.workers_started,
                                  "workers_started_sim", r->workers_started_sim,
                                  "logging", sim_logging_name(r->g.logging),
+                                 "background", r->g.background,
                                  "cores", r->cores,
                                  "held_out", r->g.heldout,
                                  "runs", r->g.runs,

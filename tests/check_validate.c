@@ -374,6 +374,43 @@ START_TEST(test_what_if_pairs)
 }
 END_TEST
 
+/* A run beside busy loops (runs.csv `background`) is a configuration of its
+** own, paired only with a logging-off one on the same busy machine, and is
+** simulated with the model's machine.background_cores at its count: the
+** busy logging-on thread pool comes out faster than the idle one. */
+START_TEST(test_busy_machine_rows)
+{
+    static const char busy_runs[] =
+        "run_id,workload,size,tasks,executor,workers_requested,workers_started,logging,rep,"
+        "role,profile,monitoring,background,status,makespan_s\n"
+        "a,double,300,300,threads,4,4,on,0,heldout,0,0,0,ok,0.3\n"
+        "b,double,300,300,threads,4,4,on,0,heldout,0,0,1,ok,0.15\n"
+        "c,double,300,300,threads,4,4,off,0,heldout,0,0,1,ok,0.05\n";
+    bundle b;
+    validate_set *v;
+    model m;
+    sim_error err;
+
+    load(&b, busy_runs);
+    ck_assert_int_eq(b.runs[1].background, 1);
+    ck_assert_int_eq(b.runs[0].background, 0);
+    ck_assert_int_eq(validate_new(&v, &b, 1, 0, &err), 0);
+    ck_assert_int_eq(v->nrows, 3);
+    ck_assert_int_eq(v->rows[0].g.background, 0);
+    ck_assert_int_eq(v->rows[1].g.background, 1);
+    test_model(&m, 1);
+    m.gil_handoff_s = 20e-6;
+    m.record_handoffs = 2;
+    ck_assert_int_eq(validate_simulate(v, &m, 1, 1, &err), 0);
+    ck_assert_int_eq(v->npairs, 1);   /* the busy off pairs with the busy on only */
+    ck_assert_int_eq(v->pairs[0].on, 1);
+    ck_assert(v->rows[1].predicted_s < 0.9 * v->rows[0].predicted_s);
+    ck_assert(v->rows[1].predicted_switches < v->rows[0].predicted_switches / 2);
+    validate_free(v);
+    unload(&b);
+}
+END_TEST
+
 /* The bootstrap interval: exact for constant samples, the same for the
 ** same seed, and narrower with more repetitions of the same spread. */
 START_TEST(test_ratio_interval)
@@ -643,6 +680,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_pooled_bundles);
     tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_what_if_pairs);
+    tcase_add_test(tc, test_busy_machine_rows);
     tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_blocked_ratio);
     tcase_add_test(tc, test_capture_apart);

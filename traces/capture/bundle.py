@@ -28,7 +28,7 @@ THREAD_COLUMNS = [column for role in THREAD_ROLES
 RUN_COLUMNS = [
     'run_id', 'group', 'workload', 'size', 'tasks', 'executor',
     'workers_requested', 'workers_started', 'workers_started_log', 'logging',
-    'rep', 'role', 'profile', 'monitoring', 'status', 'makespan_s',
+    'rep', 'role', 'profile', 'monitoring', 'background', 'status', 'makespan_s',
     'tasks_per_s', 'timed_cpu_s', 'timed_host_busy_s', 'speed_probe_s', 'speed_probe_parsl_s', 'timed_vcsw', 'timed_ivcsw', 'loadavg_1m', 'import_s', 'load_s', 'warmup_s', 'manager_wait_s',
     'cleanup_s', 'wall_s', 'timeout_s', 'task_id_first', 'task_id_last',
     't_start_unix', 't_end_unix', 'parsl_log_lines', 'logs_kept', 'strays_killed',

@@ -178,6 +178,7 @@ class Capture:
             'workers_started_log': facts.get('workers_started_log'),
             'logging': spec['logging'], 'rep': spec['rep'], 'role': spec['role'],
             'profile': spec['profile'], 'monitoring': spec['monitoring'],
+            'background': spec.get('background', 0),
             'status': status, 'makespan_s': result.get('makespan_s'),
             'timed_cpu_s': result.get('timed_cpu_s'),
             'timed_host_busy_s': result.get('timed_host_busy_s'),

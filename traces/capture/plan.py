@@ -20,7 +20,7 @@ ROLES = ('calibration', 'heldout')
 MAX_TASKS = 200000
 GROUP_KEYS = {'name', 'workloads', 'sizes', 'executors', 'workers', 'logging',
               'role', 'reps', 'profile', 'monitoring', 'worker_debug', 'timeout_s',
-              'keep_logs'}
+              'keep_logs', 'background'}
 KEEP_LOGS = ('all', 'first', 'none')
 
 
@@ -79,6 +79,14 @@ def validate(plan, where='plan'):
             if not isinstance(group.get(key, False), bool):
                 raise PlanError('%s: %s must be true or false, not %r'
                                 % (place, key, group[key]))
+        background = group.get('background', 0)
+        if not isinstance(background, int) or isinstance(background, bool) or \
+                not 0 <= background <= 64:
+            raise PlanError('%s: background must be an integer from 0 to 64, not %r'
+                            % (place, background))
+        if background and group.get('role', 'calibration') != 'heldout':
+            raise PlanError('%s: a group with background runs on a busy machine, which '
+                            'sim calibrate does not fit: give it role: heldout' % place)
         if group.get('keep_logs', 'first') not in KEEP_LOGS:
             raise PlanError('%s: keep_logs must be all, first or none' % place)
         if group.get('role', 'calibration') not in ROLES:
@@ -111,6 +119,7 @@ def expand(plan):
                 'timeout_s': float(group.get('timeout_s', default_timeout)),
                 'reps': int(group.get('reps', default_reps)),
                 'keep_logs': group.get('keep_logs'),
+                'background': int(group.get('background', 0)),
             })
     runs = []
     seen = set()
@@ -122,7 +131,8 @@ def expand(plan):
             run = dict(c, rep=rep)
             del run['reps']
             flags = ('-prof' if c['profile'] else '') + ('-mon' if c['monitoring'] else '') + \
-                ('-dbg' if c['worker_debug'] else '')
+                ('-dbg' if c['worker_debug'] else '') + \
+                ('-bg%d' % c['background'] if c['background'] else '')
             base = '%s-%s-n%d-%s-w%d-log_%s%s-r%d' % (
                 c['group'], c['workload'], c['size'], c['executor'], c['workers'],
                 c['logging'], flags, rep)
