@@ -12,17 +12,11 @@
 
 #include "error.h"
 
-/* Jobs running: a finished job waiting in its slot does not count. */
-static uint32_t running(const cpu *c)
-{
-    return c->jobs.size - (uint32_t)c->finished_on_top;
-}
-
 /* Bring the virtual clock and the busy integral up to real time now. */
 static void advance(cpu *c, double now)
 {
     double dt = now - c->last_time;
-    uint32_t n = running(c);
+    uint32_t n = c->jobs.size;
 
     if (dt > 0) {
         c->vnow += dt * c->rate[n];
@@ -37,7 +31,6 @@ int cpu_init(cpu *c, int cores, uint32_t max_jobs)
     c->vnow = 0;
     c->last_time = 0;
     c->busy = 0;
-    c->finished_on_top = 0;
     /* The rate, its inverse and the busy cores for every n, once: the
     ** loop then never divides. */
     c->rate = malloc(sizeof *c->rate * 3 * ((size_t)max_jobs + 1));
@@ -50,12 +43,12 @@ int cpu_init(cpu *c, int cores, uint32_t max_jobs)
         c->inverse_rate[n] = 1.0 / c->rate[n];
         c->busy_cores[n] = n < c->cores ? n : c->cores;
     }
-    return heap_init(&c->jobs, max_jobs);
+    return cal_init(&c->jobs, max_jobs);
 }
 
 void cpu_release(cpu *c)
 {
-    heap_release(&c->jobs);
+    cal_release(&c->jobs);
     free(c->rate);
     c->rate = NULL;
 }
@@ -63,49 +56,29 @@ void cpu_release(cpu *c)
 void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
 {
     advance(c, now);
-    if (c->finished_on_top) {
-        /* The finished job's slot is free, whichever thread this burst is
-        ** for: one sift-down instead of a push now and a pop at
-        ** cpu_settle. (time, seq) is a total order, so the jobs leave in
-        ** the same order whatever the heap's layout. */
-        c->finished_on_top = 0;
-        heap_replace_top(&c->jobs, c->vnow + work, seq, 0, thread);
-        return;
-    }
-    heap_push(&c->jobs, c->vnow + work, seq, 0, thread);
+    cal_push(&c->jobs, c->vnow + work, seq, thread);
 }
 
-double cpu_next(const cpu *c, uint64_t *seq)
+double cpu_next(const cpu *c, uint64_t *key)
 {
-    const heap_event *e = heap_peek(&c->jobs);
+    const cal_event *e = cal_peek(&c->jobs);
     double t;
 
     if (e == NULL)
         return INFINITY;
-    *seq = e->seq;
-    t = c->last_time + (e->time - c->vnow) * c->inverse_rate[running(c)];
+    *key = e->key;
+    t = c->last_time + (e->time - c->vnow) * c->inverse_rate[c->jobs.size];
     return t < c->last_time ? c->last_time : t;
 }
 
 uint32_t cpu_finish(cpu *c, double now)
 {
-    const heap_event *e = &c->jobs.events[0];
+    const cal_event *e = cal_peek(&c->jobs);
 
     advance(c, now);
     /* Rounding can leave vnow a hair short of the finish; snap it so later
     ** jobs never see time run backwards. */
     if (c->vnow < e->time)
         c->vnow = e->time;
-    c->finished_on_top = 1;
-    return e->arg;
-}
-
-void cpu_settle(cpu *c)
-{
-    heap_event e;
-
-    if (c->finished_on_top) {
-        c->finished_on_top = 0;
-        heap_pop(&c->jobs, &e);
-    }
+    return cal_pop(&c->jobs);
 }

@@ -208,7 +208,7 @@ static void burst(sim *s, int32_t th, double work, int phase)
     t->pending = work;
     t->pending_phase = (uint8_t)phase;
     t->phase = PHASE_WAKING;
-    heap_push(&s->delays, s->now + dead, ++s->seq, 0, (uint32_t)th);
+    cal_push(&s->delays, s->now + dead, ++s->seq, (uint32_t)th);
 }
 
 static void enqueue(sim *s, int32_t *head, int32_t *tail, int32_t th)
@@ -372,7 +372,7 @@ static void lock_release(sim *s, int32_t th)
         s->threads[next].phase = PHASE_LOCK_WAKE;
         s->res->wakeups += p->is_submit;
         s->res->role_dead_s[role_of_pool[s->threads[next].pool]] += s->handoff;
-        heap_push(&s->delays, s->now + s->handoff, ++s->seq, 0, (uint32_t)next);
+        cal_push(&s->delays, s->now + s->handoff, ++s->seq, (uint32_t)next);
     }
 }
 
@@ -695,7 +695,7 @@ static void sim_free(sim *s)
     free(s->threads);
     free(s->processes);
     cpu_release(&s->cpu);
-    heap_release(&s->delays);
+    cal_release(&s->delays);
     dag_release(&s->dag);
 }
 
@@ -732,7 +732,7 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     }
     if (!s->status || !s->inner_done || !s->outstanding || !s->latency ||
         !s->jobs || !s->threads || !s->processes || !s->pools[POOL_COUNT - 1].idle ||
-        cpu_init(&s->cpu, cores_of(cfg), nthreads) || heap_init(&s->delays, nthreads)) {
+        cpu_init(&s->cpu, cores_of(cfg), nthreads) || cal_init(&s->delays, nthreads)) {
         sim_free(s);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0,
                          "out of memory simulating %ld tasks", (long)tasks);
@@ -871,15 +871,13 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     ** (current HTEX pushes results as they come, unbatched), so the cores'
     ** queue and the dead times' are the whole calendar. */
     for (;;) {
-        uint64_t seq;
-        double t = cpu_next(&s.cpu, &seq);
-        const heap_event *d = heap_peek(&s.delays);
-        if (d != NULL && (d->time < t || (d->time == t && d->seq < seq))) {
-            heap_event e;
-            heap_pop(&s.delays, &e);
-            s.now = e.time;
+        uint64_t key;
+        double t = cpu_next(&s.cpu, &key);
+        const cal_event *d = cal_peek(&s.delays);
+        if (d != NULL && (d->time < t || (d->time == t && d->key < key))) {
+            s.now = d->time;
             res->events++;
-            woken(&s, (int32_t)e.arg);
+            woken(&s, (int32_t)cal_pop(&s.delays));
             continue;
         }
         if (t == INFINITY)
@@ -887,7 +885,6 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
         s.now = t;
         res->events++;
         burst_done(&s, (int32_t)cpu_finish(&s.cpu, t));
-        cpu_settle(&s.cpu);
     }
     if (s.done != s.dag.tasks) {
         rc = error_set(err, SIM_EINPUT, NULL, 0, 0,

@@ -26,7 +26,7 @@
 
 #include "cpu.h"
 #include "dag.h"
-#include "heap.h"
+#include "cal.h"
 #include "sim.h"
 
 enum job_kind {
@@ -149,7 +149,7 @@ typedef struct sim {
     pool pools[POOL_COUNT];
 
     cpu cpu;                  /* the cores: every pending burst */
-    heap delays;              /* dead times: threads waking, on no core */
+    cal delays;               /* dead times: threads waking, on no core */
     uint64_t seq;             /* insertion sequence for both */
     double now;
 
