@@ -4,6 +4,7 @@
 */
 #include "cal.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "error.h"
@@ -11,9 +12,13 @@
 int cal_init(cal *c, uint32_t capacity)
 {
     c->size = 0;
-    c->capacity = capacity ? capacity : 1;
-    c->events = malloc(sizeof *c->events * c->capacity);
-    return c->events ? 0 : SIM_ENOMEM;
+    c->capacity = capacity;
+    c->events = malloc(sizeof *c->events * ((size_t)capacity + 1));
+    if (c->events == NULL)
+        return SIM_ENOMEM;
+    c->events[0].time = INFINITY;
+    c->events[0].key = UINT64_MAX;
+    return 0;
 }
 
 void cal_release(cal *c)

@@ -61,11 +61,11 @@ void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
 
 double cpu_next(const cpu *c, uint64_t *key)
 {
+    /* With nothing running this is the sentinel: INFINITY comes out of
+    ** the sum, with no branch of its own. */
     const cal_event *e = cal_peek(&c->jobs);
     double t;
 
-    if (e == NULL)
-        return INFINITY;
     *key = e->key;
     t = c->last_time + (e->time - c->vnow) * c->inverse_rate[c->jobs.size];
     return t < c->last_time ? c->last_time : t;

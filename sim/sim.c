@@ -874,7 +874,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
         uint64_t key;
         double t = cpu_next(&s.cpu, &key);
         const cal_event *d = cal_peek(&s.delays);
-        if (d != NULL && (d->time < t || (d->time == t && d->key < key))) {
+        if (cal_before(d, &(cal_event){t, key})) {
             s.now = d->time;
             res->events++;
             woken(&s, (int32_t)cal_pop(&s.delays));
