@@ -315,13 +315,14 @@ static double planned_work(sim *s, int32_t th)
         t->lock_regain = 0;
         return 0;
     }
-    s->step_records = 0;
-    s->step_logging = 0;
-    s->step_locks = 0;
-    work = dfk_plan(s, t, &s->jobs[t->job], &t->io);
-    t->records = s->step_records;
-    s->res->role_logging_s[role_of_pool[t->pool]] += s->step_logging;
-    t->lock_step = (uint8_t)s->step_locks;
+    {
+        step_plan sp = {0, 0, 0, 0};
+        work = dfk_plan(s, t, &s->jobs[t->job], &sp);
+        t->io = sp.io;
+        t->records = sp.records;
+        s->res->role_logging_s[role_of_pool[t->pool]] += sp.logging;
+        t->lock_step = (uint8_t)sp.locks;
+    }
     return work;
 }
 
@@ -557,6 +558,7 @@ static int32_t add_process(sim *s, int logging, int single, int submit)
     p->lock_holder = p->lock_head = p->lock_tail = -1;
     p->logging = (uint8_t)logging;
     p->single_thread = (uint8_t)single;
+    p->log_mode = !logging ? LOG_OFF : single ? LOG_SINGLE : LOG_SHARED;
     p->is_submit = (uint8_t)submit;
     return s->nprocesses++;
 }
@@ -633,8 +635,21 @@ static int setup_costs(sim *s, sim_error *err)
     for (int i = 0; i < STAGE_COUNT; i++) {
         const model_cost *mc = &m->stage[i];
         stage_cost *c = &s->cost[i];
+        double r = mc->records;
         c->mean = mc->mean_s;
-        c->records = mc->records;
+        c->records = r;
+        /* The same products and sums, in the same order, as each record
+        ** cost before they were worked out here once. */
+        c->log_records[LOG_SINGLE] = c->log_records[LOG_SHARED] = r;
+        c->log_records[LOG_OFF] = 0;
+        c->log_cpu[LOG_SINGLE] = r * m->record_enabled_s + r * m->record_io_s;
+        c->log_cpu[LOG_SHARED] = r * m->record_enabled_s;
+        c->log_cpu[LOG_OFF] = r * m->record_disabled_s;
+        c->log_io[LOG_SINGLE] = c->log_io[LOG_OFF] = 0;
+        c->log_io[LOG_SHARED] = r * m->record_io_s;
+        c->log_busy[LOG_SINGLE] = c->log_busy[LOG_SHARED] =
+            r * (m->record_enabled_s + m->record_io_s);
+        c->log_busy[LOG_OFF] = c->log_cpu[LOG_OFF];
         if (mc->dist != DIST_CONSTANT && mc->cv > 0 && mc->mean_s > 0) {
             c->quantile = malloc(sizeof *c->quantile * (QUANTILES + 1));
             if (c->quantile == NULL)
@@ -650,9 +665,6 @@ static int setup_costs(sim *s, sim_error *err)
             return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
         gsl_rng_set(c->rng, (unsigned long)splitmix64(s->cfg->seed * 64 + (uint64_t)i));
     }
-    s->record_on = m->record_enabled_s;
-    s->record_io = m->record_io_s;
-    s->record_off = m->record_disabled_s;
     s->switch_interval = m->gil_switch_interval_s > 0 ? m->gil_switch_interval_s : 0.005;
     s->handoff = m->gil_handoff_s;
     s->record_handoffs = m->record_handoffs;

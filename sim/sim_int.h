@@ -104,6 +104,7 @@ typedef struct process {
     int32_t lock_tail;
     uint8_t logging;          /* 1 when its logger writes records */
     uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
+    uint8_t log_mode;         /* enum log_mode, from the two above */
     uint8_t is_submit;        /* the submitting process (GIL accounting) */
 } process;
 
@@ -122,12 +123,31 @@ typedef struct pool {
 ** The tails beyond the outermost quantiles are cut: 1 in 2 * QUANTILES. */
 #define QUANTILES 256     /* 2^8: a draw's top 8 bits index it */
 
+/* How a process's records cost (stage_cost.log_*): written by the GIL
+** holder with the I/O in its burst (a process of one thread), written with
+** the I/O apart under the handler lock, or not written (logger off). */
+enum log_mode { LOG_SINGLE, LOG_SHARED, LOG_OFF, LOG_MODES };
+
 typedef struct stage_cost {
     double mean;          /* seconds; every draw when quantile is NULL */
     double records;       /* log records per task at this stage */
     double *quantile;     /* [QUANTILES + 1] or NULL for a constant; owned */
     gsl_rng *rng;         /* this stage's own stream; owned */
+    /* by enum log_mode, the stage's records: */
+    double log_records[LOG_MODES];  /* records written: records, or 0 when off */
+    double log_cpu[LOG_MODES];      /* CPU in logging calls, in the stage's burst */
+    double log_io[LOG_MODES];       /* I/O in a burst of its own (LOG_SHARED) */
+    double log_busy[LOG_MODES];     /* their share of sim_result.logging_busy_s */
 } stage_cost;
+
+/* What dfk_plan says a step costs besides its CPU work. */
+typedef struct step_plan {
+    double io;            /* log I/O outside the GIL, seconds */
+    double records;       /* log records it writes */
+    double logging;       /* its logging calls' CPU (records, disabled calls) */
+    int locks;            /* it calls ThreadPoolExecutor.submit: 1, or 2 when
+                          ** that starts a thread */
+} step_plan;
 
 typedef struct sim {
     const sim_config *cfg;
@@ -154,15 +174,11 @@ typedef struct sim {
     double now;
 
     stage_cost cost[STAGE_COUNT];
-    double record_on, record_io, record_off;  /* one log record, seconds */
     double switch_interval;
     double handoff;           /* wake-up dead time of a blocked thread */
     double record_handoffs;   /* wake-ups per further record of a contended step */
     double thread_start;      /* starting a pool thread */
     double pool_lock;         /* a ThreadPoolExecutor.submit's time under the pool lock */
-    double step_records;      /* records of the step being planned */
-    double step_logging;      /* and its logging calls' CPU (records, disabled calls) */
-    int step_locks;           /* the step being planned calls ThreadPoolExecutor.submit */
 
     int32_t main_thread;
     int32_t main_submit_next;     /* next top-level task to submit */
@@ -198,7 +214,7 @@ void sim_pool_start_thread(sim *s, int pool);
 double sim_collect(sim *s);
 
 /* dfk.c: Parsl's side of each step */
-double dfk_plan(sim *s, thread *t, job *j, double *io);
+double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp);
 int dfk_finish(sim *s, job *j);
 
 #endif
