@@ -63,11 +63,6 @@ static inline double stage_work(sim *s, int stage, const process *p, step_plan *
     return work;
 }
 
-static const process *process_of(sim *s, const thread *t)
-{
-    return &s->processes[t->process];
-}
-
 /* The main program: submit every top-level task, then wait on each. */
 static double plan_main(sim *s, const thread *t, job *j, step_plan *sp)
 {
@@ -77,7 +72,7 @@ static double plan_main(sim *s, const thread *t, job *j, step_plan *sp)
         j->step = 0;
         s->latency[s->main_submit_next] = s->now;
         sp->locks = 1;    /* launch_if_ready: the launch pool's submit */
-        return stage_work(s, STAGE_SUBMIT, process_of(s, t), sp) + sim_collect(s);
+        return stage_work(s, STAGE_SUBMIT, t->proc, sp) + sim_collect(s);
     }
     /* Collect: the futures already done, in one burst, bounded so that
     ** the thread would not have kept the GIL past the switch interval. */
@@ -86,7 +81,7 @@ static double plan_main(sim *s, const thread *t, job *j, step_plan *sp)
         double work = 0;
         while (i + k < d->top && k < s->collect_batch &&
                s->status[i + k] == TASK_DONE) {
-            work += stage_work(s, STAGE_COLLECT, process_of(s, t), sp);
+            work += stage_work(s, STAGE_COLLECT, t->proc, sp);
             k++;
         }
         j->step = 1;
@@ -162,12 +157,12 @@ static int has_dependents(const dag *d, int32_t task)
 static double plan_complete(sim *s, const thread *t, int32_t task, step_plan *sp)
 {
     int32_t join = s->dag.join_of[task];
-    double work = stage_work(s, STAGE_COMPLETE, process_of(s, t), sp);
+    double work = stage_work(s, STAGE_COMPLETE, t->proc, sp);
 
     /* each dependent's callback submits a launch attempt to the launch pool */
     sp->locks |= has_dependents(&s->dag, task);
     if (join >= 0 && s->status[join] == TASK_JOINING) {
-        work += stage_work(s, STAGE_JOIN_COMPLETE, process_of(s, t), sp);
+        work += stage_work(s, STAGE_JOIN_COMPLETE, t->proc, sp);
         sp->locks |= has_dependents(&s->dag, join);
     }
     return work;
@@ -176,7 +171,7 @@ static double plan_complete(sim *s, const thread *t, int32_t task, step_plan *sp
 static double plan_launch(sim *s, const thread *t, job *j, step_plan *sp)
 {
     int32_t task = j->task;
-    const process *p = process_of(s, t);
+    const process *p = t->proc;
     double work = 0;
     int32_t i;
 
@@ -238,7 +233,7 @@ static double plan_join(sim *s, const thread *t, job *j, step_plan *sp)
 {
     const dag *d = &s->dag;
     int32_t nchild = d->child_at[j->task + 1] - d->child_at[j->task];
-    const process *p = process_of(s, t);
+    const process *p = t->proc;
     double work;
 
     if (j->step < nchild) {
@@ -328,7 +323,7 @@ static int finish_htex(sim *s, job *j)
 
 double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp)
 {
-    const process *p = process_of(s, t);
+    const process *p = t->proc;
 
     double work;
 

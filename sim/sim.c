@@ -175,7 +175,7 @@ static void logging_close(sim *s, int32_t th, double until)
     thread *t = &s->threads[th];
 
     if (t->in_logging) {
-        s->res->role_logging_s[role_of_pool[t->pool]] += until - t->logging_since;
+        s->res->role_logging_s[t->role] += until - t->logging_since;
         t->in_logging = 0;
     }
 }
@@ -184,12 +184,12 @@ static void burst(sim *s, int32_t th, double work, int phase)
 {
     thread *t = &s->threads[th];
     double dead = 0;
-    int role = role_of_pool[t->pool];
+    int role = t->role;
 
     if (t->woken) {
         dead += s->handoff;
         t->woken = 0;
-        s->res->wakeups += s->processes[t->process].is_submit;
+        s->res->wakeups += t->proc->is_submit;
     }
     if (phase == PHASE_CPU) {
         dead += t->dead;
@@ -239,11 +239,11 @@ static void gil_take(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
 
-    assert(s->processes[t->process].gil_holder < 0);
-    s->processes[t->process].gil_holder = th;
+    assert(t->proc->gil_holder < 0);
+    t->proc->gil_holder = th;
     /* Every waiter's timed wait starts over with a new holder (CPython
     ** counts switches and drops the request of a wait that saw one). */
-    s->processes[t->process].gil_wait_start = s->now;
+    t->proc->gil_wait_start = s->now;
     t->holds_gil = 1;
     t->gil_since = s->now;
 }
@@ -257,7 +257,7 @@ static void gil_grant(sim *s, int32_t th)
 static void gil_release(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
     int32_t next;
 
     if (p->is_submit)
@@ -274,7 +274,7 @@ static void gil_release(sim *s, int32_t th)
 static void handler_grant(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
     assert(p->handler_holder < 0);
     p->handler_holder = th;
@@ -284,7 +284,7 @@ static void handler_grant(sim *s, int32_t th)
 
 static void handler_release(sim *s, int32_t th)
 {
-    process *p = &s->processes[s->threads[th].process];
+    process *p = s->threads[th].proc;
     int32_t next;
 
     if (p->is_submit)
@@ -320,7 +320,7 @@ static double planned_work(sim *s, int32_t th)
         work = dfk_plan(s, t, &s->jobs[t->job], &sp);
         t->io = sp.io;
         t->records = sp.records;
-        s->res->role_logging_s[role_of_pool[t->pool]] += sp.logging;
+        s->res->role_logging_s[t->role] += sp.logging;
         t->lock_step = (uint8_t)sp.locks;
     }
     return work;
@@ -330,7 +330,7 @@ static double planned_work(sim *s, int32_t th)
 ** CPython's waiter sleeps that long, then asks the holder to drop it. */
 static void gil_wait(sim *s, int32_t th)
 {
-    process *p = &s->processes[s->threads[th].process];
+    process *p = s->threads[th].proc;
 
     if (p->gil_head < 0)
         p->gil_wait_start = s->now;
@@ -342,7 +342,7 @@ static void gil_wait(sim *s, int32_t th)
 static void run_step(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
     if (t->holds_gil) {
         /* A thread that keeps running keeps the GIL, unless others have
@@ -365,14 +365,14 @@ static void run_step(sim *s, int32_t th)
 ** so a thread that comes back for it sooner takes it first. */
 static void lock_release(sim *s, int32_t th)
 {
-    process *p = &s->processes[s->threads[th].process];
+    process *p = s->threads[th].proc;
     int32_t next = dequeue(s, &p->lock_head, &p->lock_tail);
 
     p->lock_holder = -1;
     if (next >= 0) {
         s->threads[next].phase = PHASE_LOCK_WAKE;
         s->res->wakeups += p->is_submit;
-        s->res->role_dead_s[role_of_pool[s->threads[next].pool]] += s->handoff;
+        s->res->role_dead_s[s->threads[next].role] += s->handoff;
         cal_push(&s->delays, s->now + s->handoff, ++s->seq, (uint32_t)next);
     }
 }
@@ -384,7 +384,7 @@ static void lock_release(sim *s, int32_t th)
 static void lock_woken(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
     if (p->lock_holder < 0) {
         p->lock_holder = th;
@@ -406,7 +406,7 @@ static void lock_woken(sim *s, int32_t th)
 static int lock_step_end(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
     int starts_thread = t->lock_step == 2;
     double expiry;
 
@@ -451,7 +451,7 @@ void sim_wake(sim *s, int32_t th)
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    const process *p = &s->processes[t->process];
+    const process *p = t->proc;
     int outcome;
 
     if (t->lock_step && !t->holds_gil && s->pool_lock > 0 && p->lock_holder < 0) {
@@ -499,7 +499,7 @@ static void step_done(sim *s, int32_t th)
 static void burst_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
     if (t->phase == PHASE_CPU && t->records > 0 && !p->single_thread) {
         /* Each record's flush releases the GIL. With other threads waiting
@@ -570,8 +570,9 @@ static int32_t add_thread(sim *s, int32_t process, int pool_id, int lazy)
     thread *t = &s->threads[s->nthreads];
     pool *p = &s->pools[pool_id];
 
-    t->process = process;
+    t->proc = &s->processes[process];
     t->pool = pool_id;
+    t->role = (uint8_t)role_of_pool[pool_id];
     t->job = -1;
     t->next_waiter = -1;
     t->phase = PHASE_IDLE;

@@ -69,11 +69,14 @@ typedef struct job {
     uint8_t step;     /* which step; a launch attempt keeps its decision here */
 } job;
 
+typedef struct process process;
+
 typedef struct thread {
-    int32_t process;      /* owning process */
+    process *proc;        /* owning process, in sim.processes */
     int32_t pool;         /* pool it serves */
     int32_t job;          /* current job, or -1 */
     int32_t next_waiter;  /* link in a GIL, handler-lock or pool-lock wait queue */
+    uint8_t role;         /* enum sim_role, its pool's */
     uint8_t phase;        /* enum thread_phase */
     uint8_t holds_gil;    /* 1 while it holds its process's GIL */
     uint8_t woken;        /* it was blocked; its next burst pays the wake-up */
@@ -90,7 +93,7 @@ typedef struct thread {
     uint8_t pending_phase; /* and its phase */
 } thread;
 
-typedef struct process {
+struct process {
     int32_t gil_holder;       /* thread holding the GIL, or -1 */
     int32_t gil_head;         /* FIFO of threads waiting for it */
     int32_t gil_tail;
@@ -106,7 +109,7 @@ typedef struct process {
     uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
     uint8_t log_mode;         /* enum log_mode, from the two above */
     uint8_t is_submit;        /* the submitting process (GIL accounting) */
-} process;
+};
 
 typedef struct pool {
     int32_t head;         /* FIFO of jobs waiting for a thread */
