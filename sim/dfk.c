@@ -48,7 +48,7 @@ static inline double stage_work(sim *s, int stage, const process *p, step_plan *
     } else {
         work = c->mean;
     }
-    s->res->stage_busy_s[stage] += work;
+    s->res.stage_busy_s[stage] += work;
     if (c->records > 0) {
         /* A mode's zeros (no records counted or I/O apart when the
         ** logger is off) leave the sums as they were: they are sums of
@@ -56,7 +56,7 @@ static inline double stage_work(sim *s, int stage, const process *p, step_plan *
         int m = p->log_mode;
         sp->records += c->log_records[m];
         sp->io += c->log_io[m];
-        s->res->logging_busy_s += c->log_busy[m];
+        s->res.logging_busy_s += c->log_busy[m];
         sp->logging += c->log_cpu[m];
         work += c->log_cpu[m];
     }

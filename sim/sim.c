@@ -149,8 +149,8 @@ double sim_collect(sim *s)
         return 0;
     s->gc_last_full = s->gc_submitted;
     pause = s->gc_base + s->gc_per_task * (double)s->gc_submitted;
-    s->res->gc_full_collections++;
-    s->res->gc_busy_s += pause;
+    s->res.gc_full_collections++;
+    s->res.gc_busy_s += pause;
     return pause;
 }
 
@@ -175,7 +175,7 @@ static void logging_close(sim *s, int32_t th, double until)
     thread *t = &s->threads[th];
 
     if (t->in_logging) {
-        s->res->role_logging_s[t->role] += until - t->logging_since;
+        s->res.role_logging_s[t->role] += until - t->logging_since;
         t->in_logging = 0;
     }
 }
@@ -189,7 +189,7 @@ static void burst(sim *s, int32_t th, double work, int phase)
     if (t->woken) {
         dead += s->handoff;
         t->woken = 0;
-        s->res->wakeups += t->proc->is_submit;
+        s->res.wakeups += t->proc->is_submit;
     }
     if (phase == PHASE_CPU) {
         dead += t->dead;
@@ -198,8 +198,8 @@ static void burst(sim *s, int32_t th, double work, int phase)
         ** thread is still in the flush that let the GIL go. */
         logging_close(s, th, s->now + dead);
     }
-    s->res->role_cpu_s[role] += work;
-    s->res->role_dead_s[role] += dead;
+    s->res.role_cpu_s[role] += work;
+    s->res.role_dead_s[role] += dead;
     if (dead <= 0) {
         t->phase = (uint8_t)phase;
         cpu_start(&s->cpu, s->now, work, ++s->seq, (uint32_t)th);
@@ -261,7 +261,7 @@ static void gil_release(sim *s, int32_t th)
     int32_t next;
 
     if (p->is_submit)
-        s->res->gil_busy_s += s->now - t->gil_since;
+        s->res.gil_busy_s += s->now - t->gil_since;
     t->holds_gil = 0;
     p->gil_holder = -1;
     next = dequeue(s, &p->gil_head, &p->gil_tail);
@@ -288,7 +288,7 @@ static void handler_release(sim *s, int32_t th)
     int32_t next;
 
     if (p->is_submit)
-        s->res->handler_busy_s += s->now - p->handler_since;
+        s->res.handler_busy_s += s->now - p->handler_since;
     p->handler_holder = -1;
     next = dequeue(s, &p->handler_head, &p->handler_tail);
     if (next >= 0) {
@@ -320,7 +320,7 @@ static double planned_work(sim *s, int32_t th)
         work = dfk_plan(s, t, &s->jobs[t->job], &sp);
         t->io = sp.io;
         t->records = sp.records;
-        s->res->role_logging_s[t->role] += sp.logging;
+        s->res.role_logging_s[t->role] += sp.logging;
         t->lock_step = (uint8_t)sp.locks;
     }
     return work;
@@ -371,8 +371,8 @@ static void lock_release(sim *s, int32_t th)
     p->lock_holder = -1;
     if (next >= 0) {
         s->threads[next].phase = PHASE_LOCK_WAKE;
-        s->res->wakeups += p->is_submit;
-        s->res->role_dead_s[s->threads[next].role] += s->handoff;
+        s->res.wakeups += p->is_submit;
+        s->res.role_dead_s[s->threads[next].role] += s->handoff;
         cal_push(&s->delays, s->now + s->handoff, ++s->seq, (uint32_t)next);
     }
 }
@@ -511,7 +511,7 @@ static void burst_done(sim *s, int32_t th)
         if (p->gil_head >= 0 && t->records > 1) {
             t->dead += s->record_handoffs * (t->records - 1) * s->handoff;
             if (p->is_submit)
-                s->res->record_handoffs += s->record_handoffs * (t->records - 1);
+                s->res.record_handoffs += s->record_handoffs * (t->records - 1);
         }
         t->in_logging = 1;
         t->logging_since = s->now;
@@ -712,7 +712,7 @@ static void sim_free(sim *s)
     dag_release(&s->dag);
 }
 
-static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
+static int setup(sim *s, const sim_config *cfg, sim_error *err)
 {
     const model *m = cfg->model;
     int workers = sim_workers_started(cfg);
@@ -723,7 +723,6 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
 
     memset(s, 0, sizeof *s);
     s->cfg = cfg;
-    s->res = res;
     rc = dag_build(&s->dag, cfg->workload, cfg->size, err);
     if (rc)
         return rc;
@@ -792,9 +791,9 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     if (m->stage[STAGE_COLLECT].mean_s > 0)
         s->collect_batch = (int32_t)fmax(1.0, fmin(1e6, s->switch_interval /
                                           m->stage[STAGE_COLLECT].mean_s));
-    res->tasks = tasks;
-    res->workers_started = workers;
-    res->cores = cores_of(cfg);
+    s->res.tasks = tasks;
+    s->res.workers_started = workers;
+    s->res.cores = cores_of(cfg);
     return 0;
 }
 
@@ -831,7 +830,7 @@ static double select_kth(double *a, long n, long k)
 
 static void summarize(sim *s)
 {
-    sim_result *r = s->res;
+    sim_result *r = &s->res;
     long n = s->dag.tasks, i;
     double sum = 0;
 
@@ -858,6 +857,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     sim s;
     int rc;
     int32_t main_job;
+    long events = 0;
 
     memset(res, 0, sizeof *res);
     if (cfg->workers < 1)
@@ -870,7 +870,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     if (cores_of(cfg) < 1)
         return error_set(err, SIM_EINPUT, NULL, 0, 0,
                          "cores must be at least 1, not %d", cores_of(cfg));
-    rc = setup(&s, cfg, res, err);
+    rc = setup(&s, cfg, err);
     if (rc)
         return rc;
 
@@ -889,16 +889,17 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
         const cal_event *d = cal_peek(&s.delays);
         if (cal_before(d, &(cal_event){t, key})) {
             s.now = d->time;
-            res->events++;
+            events++;
             woken(&s, (int32_t)cal_pop(&s.delays));
             continue;
         }
         if (t == INFINITY)
             break;
         s.now = t;
-        res->events++;
+        events++;
         burst_done(&s, (int32_t)cpu_finish(&s.cpu, t));
     }
+    s.res.events = events;
     if (s.done != s.dag.tasks) {
         rc = error_set(err, SIM_EINPUT, NULL, 0, 0,
                        "internal: run ended with %ld of %ld tasks done",
@@ -906,6 +907,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     } else {
         summarize(&s);
     }
+    *res = s.res;
     sim_free(&s);
     return rc;
 }

@@ -204,7 +204,9 @@ typedef struct sim {
     double gc_growth;             /* growth since the last that a check needs */
     double gc_base, gc_per_task;  /* a full collection's pause: base + per task held */
 
-    sim_result *res;              /* accumulators live here */
+    sim_result res;               /* the accumulators, in the run's own block
+                                  ** (no pointer to follow an event); copied
+                                  ** out when the run ends */
     long done;                    /* tasks completed */
 } sim;
 
