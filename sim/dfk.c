@@ -99,7 +99,7 @@ static void submit_done(sim *s, int32_t task)
         sim_pool_push(s, POOL_LAUNCH, sim_job_new(s, JOB_LAUNCH, task));
 }
 
-static int finish_main(sim *s, job *j)
+static int finish_main(sim *s, job *j, int32_t self)
 {
     const dag *d = &s->dag;
 
@@ -112,7 +112,7 @@ static int finish_main(sim *s, job *j)
         return STEP_CONTINUE;
     if (s->main_collect_next == d->top) {
         s->finish_time = s->now;
-        sim_job_free(s, (int32_t)(j - s->jobs));
+        sim_job_free(s, self);
         return STEP_MOVED;
     }
     if (s->status[s->main_collect_next] == TASK_DONE)
@@ -197,10 +197,8 @@ static double plan_launch(sim *s, const thread *t, job *j, step_plan *sp)
     return work + stage_work(s, s->app_launch_stage, p, sp);
 }
 
-static int finish_launch(sim *s, job *j)
+static int finish_launch(sim *s, job *j, int32_t self)
 {
-    int32_t self = (int32_t)(j - s->jobs);
-
     if (!j->step) {
         sim_job_free(s, self);
         return STEP_MOVED;
@@ -248,7 +246,7 @@ static double plan_join(sim *s, const thread *t, job *j, step_plan *sp)
     return work;
 }
 
-static int finish_join(sim *s, job *j)
+static int finish_join(sim *s, job *j, int32_t self)
 {
     const dag *d = &s->dag;
     int32_t nchild = d->child_at[j->task + 1] - d->child_at[j->task];
@@ -261,7 +259,7 @@ static int finish_join(sim *s, job *j)
     s->status[j->task] = TASK_JOINING;
     if (s->inner_done[j->task])
         complete(s, j->task);
-    sim_job_free(s, (int32_t)(j - s->jobs));
+    sim_job_free(s, self);
     return STEP_MOVED;
 }
 
@@ -283,42 +281,6 @@ static void dispatch(sim *s, int32_t self)
     else
         s->parked_head = self;
     s->parked_tail = self;
-}
-
-static int finish_htex(sim *s, job *j)
-{
-    int32_t self = (int32_t)(j - s->jobs);
-
-    switch (j->kind) {
-    case JOB_INTERCHANGE_TASK:
-        dispatch(s, self);
-        break;
-    case JOB_MANAGER_TASK:
-        j->kind = JOB_WORKER;
-        sim_pool_push(s, POOL_WORKER, self);
-        break;
-    case JOB_WORKER:
-        j->kind = JOB_MANAGER_RESULT;
-        sim_pool_push(s, POOL_MANAGER, self);
-        break;
-    case JOB_MANAGER_RESULT:
-        j->kind = JOB_INTERCHANGE_RESULT;
-        sim_pool_push(s, POOL_INTERCHANGE, self);
-        break;
-    case JOB_INTERCHANGE_RESULT:
-        s->manager_outstanding--;
-        j->kind = JOB_RESULT;
-        sim_pool_push(s, POOL_RESULT, self);
-        if (s->parked_head >= 0) {
-            int32_t parked = s->parked_head;
-            s->parked_head = s->jobs[parked].next;
-            if (s->parked_head < 0)
-                s->parked_tail = -1;
-            dispatch(s, parked);
-        }
-        break;
-    }
-    return STEP_MOVED;
 }
 
 double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp)
@@ -354,21 +316,50 @@ double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp)
     return 0;
 }
 
-int dfk_finish(sim *s, job *j)
+int dfk_finish(sim *s, int32_t self)
 {
+    job *j = &s->jobs[self];
+
     switch (j->kind) {
     case JOB_MAIN:
-        return finish_main(s, j);
+        return finish_main(s, j, self);
     case JOB_LAUNCH:
-        return finish_launch(s, j);
+        return finish_launch(s, j, self);
     case JOB_EXECUTE:
     case JOB_RESULT:
         complete(s, j->task);
-        sim_job_free(s, (int32_t)(j - s->jobs));
+        sim_job_free(s, self);
         return STEP_MOVED;
     case JOB_JOIN_BODY:
-        return finish_join(s, j);
-    default:
-        return finish_htex(s, j);
+        return finish_join(s, j, self);
+    /* HTEX: the task goes on to the next process, and its result back */
+    case JOB_INTERCHANGE_TASK:
+        dispatch(s, self);
+        return STEP_MOVED;
+    case JOB_MANAGER_TASK:
+        j->kind = JOB_WORKER;
+        sim_pool_push(s, POOL_WORKER, self);
+        return STEP_MOVED;
+    case JOB_WORKER:
+        j->kind = JOB_MANAGER_RESULT;
+        sim_pool_push(s, POOL_MANAGER, self);
+        return STEP_MOVED;
+    case JOB_MANAGER_RESULT:
+        j->kind = JOB_INTERCHANGE_RESULT;
+        sim_pool_push(s, POOL_INTERCHANGE, self);
+        return STEP_MOVED;
+    case JOB_INTERCHANGE_RESULT:
+        s->manager_outstanding--;
+        j->kind = JOB_RESULT;
+        sim_pool_push(s, POOL_RESULT, self);
+        if (s->parked_head >= 0) {
+            int32_t parked = s->parked_head;
+            s->parked_head = s->jobs[parked].next;
+            if (s->parked_head < 0)
+                s->parked_tail = -1;
+            dispatch(s, parked);
+        }
+        return STEP_MOVED;
     }
+    return STEP_MOVED;
 }

@@ -471,7 +471,7 @@ static void step_done(sim *s, int32_t th)
         t->lock_section = 0;
         lock_release(s, th);
     }
-    outcome = dfk_finish(s, &s->jobs[t->job]);
+    outcome = dfk_finish(s, t->job);
     if (outcome == STEP_CONTINUE) {
         run_step(s, th);
         return;

@@ -220,6 +220,6 @@ double sim_collect(sim *s);
 
 /* dfk.c: Parsl's side of each step */
 double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp);
-int dfk_finish(sim *s, job *j);
+int dfk_finish(sim *s, int32_t j);
 
 #endif
