@@ -338,26 +338,26 @@ static void gil_wait(sim *s, int32_t th)
     enqueue(s, &p->gil_head, &p->gil_tail, th);
 }
 
-/* Start the current job's next step: take the GIL if the thread lacks it. */
+/* Start the current job's next step: take the GIL if the thread lacks it.
+** A thread that keeps running keeps the GIL, unless others have waited for
+** it a whole switch interval. One call of planned_work and burst for every
+** way in, so that the function stays small enough to inline. */
 static void run_step(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
     process *p = t->proc;
 
-    if (t->holds_gil) {
-        /* A thread that keeps running keeps the GIL, unless others have
-        ** waited for it a whole switch interval. */
-        if (p->gil_head < 0 || s->now < p->gil_wait_start + s->switch_interval) {
-            burst(s, th, planned_work(s, th), PHASE_CPU);
+    if (!t->holds_gil ||
+        (p->gil_head >= 0 && !(s->now < p->gil_wait_start + s->switch_interval))) {
+        if (t->holds_gil)
+            gil_release(s, th);
+        if (p->gil_holder >= 0) {
+            gil_wait(s, th);
             return;
         }
-        gil_release(s, th);
+        gil_take(s, th);
     }
-    if (p->gil_holder < 0) {
-        gil_grant(s, th);
-        return;
-    }
-    gil_wait(s, th);
+    burst(s, th, planned_work(s, th), PHASE_CPU);
 }
 
 /* Letting the pool lock go wakes the first thread blocked on it; the lock
