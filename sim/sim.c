@@ -488,10 +488,16 @@ static void step_done(sim *s, int32_t th)
         run_step(s, th);
         return;
     }
-    /* blocking or idle, it is out of logging once the flush is done */
-    logging_close(s, th, s->now);
-    if (t->holds_gil)
-        gil_release(s, th);
+    /* Idle, it is out of logging once the flush is done. A thread alone in
+    ** its process (HTEX's) keeps the GIL: nobody waits for it, and no one
+    ** sees who holds it (gil_busy_s is the submitting process's), so it
+    ** needs no release now and no take when it runs again. Nor does it
+    ** flush with the GIL let go: it is never in logging. */
+    if (!p->single_thread) {
+        logging_close(s, th, s->now);
+        if (t->holds_gil)
+            gil_release(s, th);
+    }
     t->phase = PHASE_IDLE;
     s->pools[t->pool].idle[s->pools[t->pool].nidle++] = th;
 }

@@ -106,7 +106,8 @@ struct process {
     int32_t lock_head;        /* FIFO of threads blocked on it */
     int32_t lock_tail;
     uint8_t logging;          /* 1 when its logger writes records */
-    uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
+    uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst, and
+                              ** the thread keeps the GIL while idle (step_done) */
     uint8_t log_mode;         /* enum log_mode, from the two above */
     uint8_t is_submit;        /* the submitting process (GIL accounting) */
 };
