@@ -11,19 +11,18 @@
 
 int cal_init(cal *c, uint32_t capacity)
 {
-    c->size = 0;
-    c->capacity = capacity;
     c->events = malloc(sizeof *c->events * ((size_t)capacity + 1));
     if (c->events == NULL)
         return SIM_ENOMEM;
-    c->events[0].time = INFINITY;
+    c->events[0].time = cal_bits(INFINITY);
     c->events[0].key = UINT64_MAX;
+    c->top = c->events;
+    c->end = c->events + capacity;
     return 0;
 }
 
 void cal_release(cal *c)
 {
     free(c->events);
-    c->events = NULL;
-    c->size = c->capacity = 0;
+    c->events = c->top = c->end = NULL;
 }

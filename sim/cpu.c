@@ -16,7 +16,7 @@
 static void advance(cpu *c, double now)
 {
     double dt = now - c->last_time;
-    uint32_t n = c->jobs.size;
+    uint32_t n = cal_size(&c->jobs);
 
     if (dt > 0) {
         c->vnow += dt * c->rate[n];
@@ -67,7 +67,7 @@ double cpu_next(const cpu *c, uint64_t *key)
     double t;
 
     *key = e->key;
-    t = c->last_time + (e->time - c->vnow) * c->inverse_rate[c->jobs.size];
+    t = c->last_time + (cal_time(e) - c->vnow) * c->inverse_rate[cal_size(&c->jobs)];
     return t < c->last_time ? c->last_time : t;
 }
 
@@ -78,7 +78,7 @@ uint32_t cpu_finish(cpu *c, double now)
     advance(c, now);
     /* Rounding can leave vnow a hair short of the finish; snap it so later
     ** jobs never see time run backwards. */
-    if (c->vnow < e->time)
-        c->vnow = e->time;
+    if (c->vnow < cal_time(e))
+        c->vnow = cal_time(e);
     return cal_pop(&c->jobs);
 }

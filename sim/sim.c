@@ -736,6 +736,12 @@ static int setup(sim *s, const sim_config *cfg, sim_error *err)
     edges = s->dag.dependent_at[tasks];
     nthreads = 2 + joins + (htex ? 1 + 2 + workers : workers);
     nprocs = 1 + (htex ? 2 + workers : 0);
+    if (nthreads >= 1 << CAL_ARG_BITS) {
+        /* the calendars name a thread in CAL_ARG_BITS bits */
+        dag_release(&s->dag);
+        return error_set(err, SIM_EINPUT, NULL, 0, 0,
+                         "too many threads to simulate: %ld", (long)nthreads);
+    }
     s->status = calloc(tasks, 1);
     s->inner_done = calloc(tasks, 1);
     s->outstanding = malloc(sizeof *s->outstanding * tasks);
@@ -893,8 +899,8 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
         uint64_t key;
         double t = cpu_next(&s.cpu, &key);
         const cal_event *d = cal_peek(&s.delays);
-        if (cal_before(d, &(cal_event){t, key})) {
-            s.now = d->time;
+        if (cal_before(d, &(cal_event){cal_bits(t), key})) {
+            s.now = cal_time(d);
             events++;
             woken(&s, (int32_t)cal_pop(&s.delays));
             continue;
