@@ -16,11 +16,10 @@
 static void advance(cpu *c, double now)
 {
     double dt = now - c->last_time;
-    uint32_t n = cal_size(&c->jobs);
 
     if (dt > 0) {
-        c->vnow += dt * c->rate[n];
-        c->busy += dt * c->busy_cores[n];
+        c->vnow += dt * c->share->rate;
+        c->busy += dt * c->share->busy_cores;
         c->last_time = now;
     }
 }
@@ -33,30 +32,31 @@ int cpu_init(cpu *c, int cores, uint32_t max_jobs)
     c->busy = 0;
     /* The rate, its inverse and the busy cores for every n, once: the
     ** loop then never divides. */
-    c->rate = malloc(sizeof *c->rate * 3 * ((size_t)max_jobs + 1));
-    if (c->rate == NULL)
+    c->shares = malloc(sizeof *c->shares * ((size_t)max_jobs + 1));
+    if (c->shares == NULL)
         return SIM_ENOMEM;
-    c->inverse_rate = c->rate + max_jobs + 1;
-    c->busy_cores = c->inverse_rate + max_jobs + 1;
     for (uint32_t n = 0; n <= max_jobs; n++) {
-        c->rate[n] = n <= c->cores ? 1.0 : c->cores / n;
-        c->inverse_rate[n] = 1.0 / c->rate[n];
-        c->busy_cores[n] = n < c->cores ? n : c->cores;
+        cpu_share *sh = &c->shares[n];
+        sh->rate = n <= c->cores ? 1.0 : c->cores / n;
+        sh->inverse_rate = 1.0 / sh->rate;
+        sh->busy_cores = n < c->cores ? n : c->cores;
     }
+    c->share = c->shares;
     return cal_init(&c->jobs, max_jobs);
 }
 
 void cpu_release(cpu *c)
 {
     cal_release(&c->jobs);
-    free(c->rate);
-    c->rate = NULL;
+    free(c->shares);
+    c->shares = c->share = NULL;
 }
 
 void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
 {
     advance(c, now);
     cal_push(&c->jobs, c->vnow + work, seq, thread);
+    c->share++;
 }
 
 double cpu_next(const cpu *c, uint64_t *key)
@@ -67,7 +67,7 @@ double cpu_next(const cpu *c, uint64_t *key)
     double t;
 
     *key = e->key;
-    t = c->last_time + (cal_time(e) - c->vnow) * c->inverse_rate[cal_size(&c->jobs)];
+    t = c->last_time + (cal_time(e) - c->vnow) * c->share->inverse_rate;
     return t < c->last_time ? c->last_time : t;
 }
 
@@ -80,5 +80,6 @@ uint32_t cpu_finish(cpu *c, double now)
     ** jobs never see time run backwards. */
     if (c->vnow < cal_time(e))
         c->vnow = cal_time(e);
+    c->share--;
     return cal_pop(&c->jobs);
 }

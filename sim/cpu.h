@@ -15,15 +15,21 @@
 
 #include "cal.h"
 
+/* The cores' share with n jobs running. */
+typedef struct cpu_share {
+    double rate;          /* min(1, C/n) */
+    double inverse_rate;  /* 1 / rate */
+    double busy_cores;    /* min(n, C) */
+} cpu_share;
+
 typedef struct cpu {
     cal jobs;             /* running jobs keyed by virtual finish time, by thread */
     double cores;         /* C */
     double vnow;          /* virtual time at last_time */
     double last_time;     /* real time of the last update */
     double busy;          /* integral of min(n, C) dt: busy core-seconds */
-    double *rate;         /* [n]: min(1, C/n) for n running jobs; owned, one block */
-    double *inverse_rate; /* [n]: 1 / rate[n], in the same block */
-    double *busy_cores;   /* [n]: min(n, C), in the same block */
+    cpu_share *shares;    /* [n] for every n up to max_jobs, once; owned */
+    const cpu_share *share; /* shares[n] for the n jobs running now */
 } cpu;
 
 /* Room for max_jobs concurrent jobs. Returns 0 or SIM_ENOMEM. */
