@@ -310,6 +310,7 @@ static double planned_work(sim *s, int32_t th)
         ** what the lock adds is the waiting. */
         t->io = 0;
         t->records = 0;
+        t->flush = 0;
         if (t->lock_section)
             t->lock_step = 0;
         t->lock_regain = 0;
@@ -320,6 +321,7 @@ static double planned_work(sim *s, int32_t th)
         work = dfk_plan(s, t, &s->jobs[t->job], &sp);
         t->io = sp.io;
         t->records = sp.records;
+        t->flush = sp.records > 0 && !t->proc->single_thread;
         s->res.role_logging_s[t->role] += sp.logging;
         t->lock_step = (uint8_t)sp.locks;
     }
@@ -507,13 +509,14 @@ static void burst_done(sim *s, int32_t th)
     thread *t = &s->threads[th];
     process *p = t->proc;
 
-    if (t->phase == PHASE_CPU && t->records > 0 && !p->single_thread) {
+    if (t->flush) {
         /* Each record's flush releases the GIL. With other threads waiting
         ** for it, every record after the first passes the GIL away and
         ** back (record_handoffs wake-ups, 2 in theory; fitted). The wait is
         ** this thread's: it is paid before its next burst on the GIL, not
         ** under the handler lock (charging it to the lock made the lock a
         ** bottleneck that over-predicted HTEX runs by 30-50%). */
+        t->flush = 0;
         if (p->gil_head >= 0 && t->records > 1) {
             t->dead += s->record_handoffs * (t->records - 1) * s->handoff;
             if (p->is_submit)
@@ -522,20 +525,20 @@ static void burst_done(sim *s, int32_t th)
         t->in_logging = 1;
         t->logging_since = s->now;
         gil_release(s, th);
-        if (t->io <= 0 && p->handler_holder < 0) {
-            /* No write time outside the GIL: the flush only lets the GIL
-            ** go, and the step ends here, with no event of its own. */
-            step_done(s, th);
-        } else if (p->handler_holder < 0) {
-            handler_grant(s, th);
-        } else {
-            t->phase = PHASE_WAIT_HANDLER;
-            enqueue(s, &p->handler_head, &p->handler_tail, th);
+        if (t->io > 0 || p->handler_holder >= 0) {
+            if (p->handler_holder < 0) {
+                handler_grant(s, th);
+            } else {
+                t->phase = PHASE_WAIT_HANDLER;
+                enqueue(s, &p->handler_head, &p->handler_tail, th);
+            }
+            return;
         }
-        return;
-    }
-    if (t->phase == PHASE_IO)
+        /* No write time outside the GIL: the flush only lets the GIL go,
+        ** and the step ends here, with no event of its own. */
+    } else if (t->phase == PHASE_IO) {
         handler_release(s, th);
+    }
     step_done(s, th);
 }
 

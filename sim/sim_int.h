@@ -88,6 +88,8 @@ typedef struct thread {
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
+    uint8_t flush;        /* its CPU burst ends in their flush, which lets the
+                          ** GIL go (records, in a process of many threads) */
     double dead;          /* hand-off dead time owed to its next burst */
     double pending;       /* the burst's work while it waits out its dead time */
     uint8_t pending_phase; /* and its phase */
