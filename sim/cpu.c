@@ -59,6 +59,18 @@ void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
     c->share++;
 }
 
+int cpu_start_nothing(cpu *c, double now, uint64_t seq, uint32_t thread)
+{
+    advance(c, now);
+    /* Its virtual finish is vnow, its seq the newest: it leaves first
+    ** exactly when every running job's finish is later. */
+    if (cal_time(cal_peek(&c->jobs)) > c->vnow)
+        return 1;
+    cal_push(&c->jobs, c->vnow, seq, thread);
+    c->share++;
+    return 0;
+}
+
 double cpu_next(const cpu *c, uint64_t *key)
 {
     /* With nothing running this is the sentinel: INFINITY comes out of

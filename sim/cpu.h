@@ -40,6 +40,12 @@ void cpu_release(cpu *c);
 ** before the last update). seq orders equal finishes. */
 void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread);
 
+/* cpu_start of a job of no work, which finishes at now. When it would be
+** the cores' next finish (every running job's is later), it is finished
+** at once instead, as if started and then given to cpu_finish: returns 1,
+** and the caller handles its end. Returns 0 when it was started. */
+int cpu_start_nothing(cpu *c, double now, uint64_t seq, uint32_t thread);
+
 /* Real time at which the earliest job finishes, and its calendar key
 ** (cal_event.key: its seq, for ties); INFINITY when nothing runs. */
 double cpu_next(const cpu *c, uint64_t *key);

@@ -543,17 +543,24 @@ static void burst_done(sim *s, int32_t th)
 }
 
 /* A thread's dead time is over: it takes the pool lock it was woken for,
-** or starts the burst that waited. */
-static void woken(sim *s, int32_t th)
+** or starts the burst that waited. Returns 1 when that burst, of no work
+** (a submit that regains the GIL), ends at once: the cores' next event and
+** before every dead time still pending (one ending now was scheduled
+** before it, so it would come first), so that the caller handles its end
+** now rather than through the calendar, in the same order. */
+static int woken(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
 
     if (t->phase == PHASE_LOCK_WAKE) {
         lock_woken(s, th);
-        return;
+        return 0;
     }
     t->phase = t->pending_phase;
+    if (t->pending == 0 && cal_time(cal_peek(&s->delays)) > s->now)
+        return cpu_start_nothing(&s->cpu, s->now, ++s->seq, (uint32_t)th);
     cpu_start(&s->cpu, s->now, t->pending, ++s->seq, (uint32_t)th);
+    return 0;
 }
 
 /* ---- setup ----------------------------------------------------------- */
@@ -902,17 +909,21 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
         uint64_t key;
         double t = cpu_next(&s.cpu, &key);
         const cal_event *d = cal_peek(&s.delays);
+        int32_t th;
         if (cal_before(d, &(cal_event){cal_bits(t), key})) {
             s.now = cal_time(d);
             events++;
-            woken(&s, (int32_t)cal_pop(&s.delays));
-            continue;
+            th = (int32_t)cal_pop(&s.delays);
+            if (!woken(&s, th))
+                continue;
+        } else {
+            if (t == INFINITY)
+                break;
+            s.now = t;
+            th = (int32_t)cpu_finish(&s.cpu, t);
         }
-        if (t == INFINITY)
-            break;
-        s.now = t;
         events++;
-        burst_done(&s, (int32_t)cpu_finish(&s.cpu, t));
+        burst_done(&s, th);
     }
     s.res.events = events;
     if (s.done != s.dag.tasks) {
