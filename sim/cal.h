@@ -77,15 +77,15 @@ static inline int cal_before(const cal_event *a, const cal_event *b)
     return a->time < b->time || (a->time == b->time && a->key < b->key);
 }
 
-/* Insert the event (time, seq) of thread arg; time >= 0, not -0 (asserted).
-** The caller guarantees room (one event per thread, asserted) and
-** arg < 2^CAL_ARG_BITS. */
+/* Insert the event (time, seq) of thread arg. The caller guarantees that
+** time >= 0 and is not -0 (times start at +0 and only grow), room (one
+** event per thread; asserted) and arg < 2^CAL_ARG_BITS. */
 static inline void cal_push(cal *c, double time, uint64_t seq, uint32_t arg)
 {
     cal_event e = {cal_bits(time), seq << CAL_ARG_BITS | arg};
     cal_event *p = ++c->top;
 
-    assert(p <= c->end && !(e.time >> 63));
+    assert(p <= c->end);
     /* Shift up the events that leave before this one; the sentinel never
     ** does, since no event leaves after it (an INFINITY event's key is
     ** smaller). */

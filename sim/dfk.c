@@ -41,7 +41,7 @@ static inline double stage_work(sim *s, int stage, const process *p, step_plan *
     if (c->quantile) {
         /* One 32-bit draw: its top 8 bits pick the quantile interval, the
         ** other 24 the point within it. */
-        uint32_t r = (uint32_t)gsl_rng_get(c->rng);
+        uint32_t r = (uint32_t)c->get(c->state);
         uint32_t k = r >> 24;
         double frac = (r & 0xffffffu) * 0x1p-24;
         work = c->quantile[k] + frac * (c->quantile[k + 1] - c->quantile[k]);

@@ -681,6 +681,8 @@ static int setup_costs(sim *s, sim_error *err)
         if (c->rng == NULL)
             return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
         gsl_rng_set(c->rng, (unsigned long)splitmix64(s->cfg->seed * 64 + (uint64_t)i));
+        c->get = c->rng->type->get;
+        c->state = c->rng->state;
     }
     s->switch_interval = m->gil_switch_interval_s > 0 ? m->gil_switch_interval_s : 0.005;
     s->handoff = m->gil_handoff_s;

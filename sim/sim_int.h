@@ -139,6 +139,9 @@ typedef struct stage_cost {
     double records;       /* log records per task at this stage */
     double *quantile;     /* [QUANTILES + 1] or NULL for a constant; owned */
     gsl_rng *rng;         /* this stage's own stream; owned */
+    unsigned long (*get)(void *); /* rng's generator and its state, as
+                          ** gsl_rng_get calls them, one load each a draw */
+    void *state;
     /* by enum log_mode, the stage's records: */
     double log_records[LOG_MODES];  /* records written: records, or 0 when off */
     double log_cpu[LOG_MODES];      /* CPU in logging calls, in the stage's burst */
