@@ -321,7 +321,7 @@ static double planned_work(sim *s, int32_t th)
         work = dfk_plan(s, t, &s->jobs[t->job], &sp);
         t->io = sp.io;
         t->records = sp.records;
-        t->flush = sp.records > 0 && !t->proc->single_thread;
+        t->flush = t->shared && sp.records > 0;
         s->res.role_logging_s[t->role] += sp.logging;
         t->lock_step = (uint8_t)sp.locks;
     }
@@ -589,6 +589,7 @@ static int32_t add_thread(sim *s, int32_t process, int pool_id, int lazy)
     t->proc = &s->processes[process];
     t->pool = pool_id;
     t->role = (uint8_t)role_of_pool[pool_id];
+    t->shared = !t->proc->single_thread;
     t->job = -1;
     t->next_waiter = -1;
     t->phase = PHASE_IDLE;

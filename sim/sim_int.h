@@ -77,6 +77,7 @@ typedef struct thread {
     int32_t job;          /* current job, or -1 */
     int32_t next_waiter;  /* link in a GIL, handler-lock or pool-lock wait queue */
     uint8_t role;         /* enum sim_role, its pool's */
+    uint8_t shared;       /* its process has other threads */
     uint8_t phase;        /* enum thread_phase */
     uint8_t holds_gil;    /* 1 while it holds its process's GIL */
     uint8_t woken;        /* it was blocked; its next burst pays the wake-up */
