@@ -49,7 +49,8 @@ void cpu_release(cpu *c)
 {
     cal_release(&c->jobs);
     free(c->shares);
-    c->shares = c->share = NULL;
+    c->shares = NULL;
+    c->share = NULL;
 }
 
 void cpu_start(cpu *c, double now, double work, uint64_t seq, uint32_t thread)
