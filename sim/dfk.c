@@ -28,68 +28,51 @@
 /* The work of one stage of one task on a thread of process p: its cost,
 ** drawn from the stage's own stream, plus its log records' GIL-held part
 ** (and, in a process of one thread, their I/O; elsewhere the I/O is added
-** to *io, for the burst under the handler lock). Here, next to its
-** callers and inline, so that the compiler inlines it: it runs about ten
-** times a task, and the call alone was 5% of the run's instructions. */
-static inline double stage_work(sim *s, int stage, const process *p, double *io)
+** to sp->io, for the burst under the handler lock). The records' costs by
+** the process's logging mode are worked out once, in sim.c's setup
+** (stage_cost.log_*). Here, next to its callers and inline, so that the
+** compiler inlines it: it runs about ten times a task, and the call alone
+** was 5% of the run's instructions. */
+static inline double stage_work(sim *s, int stage, const process *p, step_plan *sp)
 {
     stage_cost *c = &s->cost[stage];
-    double work, log;
+    double work;
 
     if (c->quantile) {
         /* One 32-bit draw: its top 8 bits pick the quantile interval, the
         ** other 24 the point within it. */
-        uint32_t r = (uint32_t)gsl_rng_get(c->rng);
+        uint32_t r = (uint32_t)c->get(c->state);
         uint32_t k = r >> 24;
         double frac = (r & 0xffffffu) * 0x1p-24;
         work = c->quantile[k] + frac * (c->quantile[k + 1] - c->quantile[k]);
     } else {
         work = c->mean;
     }
-    s->res->stage_busy_s[stage] += work;
+    s->res.stage_busy_s[stage] += work;
     if (c->records > 0) {
-        if (p->logging) {
-            double written = c->records, dropped = 0;
-            if (p->logging == PROCESS_LOG_INFO) {
-                dropped = c->debug_records;
-                written -= dropped;
-            }
-            s->step_records += written;
-            log = written * s->record_on;
-            if (p->single_thread)
-                log += written * s->record_io;
-            else
-                *io += written * s->record_io;
-            s->res->logging_busy_s += written * (s->record_on + s->record_io);
-            if (dropped > 0) {
-                log += dropped * s->record_off;
-                s->res->logging_busy_s += dropped * s->record_off;
-            }
-        } else {
-            log = c->records * s->record_off;
-            s->res->logging_busy_s += log;
-        }
-        s->step_logging += log;
-        work += log;
+        /* A mode's zeros (no records counted or I/O apart when the
+        ** logger is off) leave the sums as they were: they are sums of
+        ** non-negative terms, which adding +0 does not change. */
+        int m = p->log_mode;
+        sp->records += c->log_records[m];
+        sp->io += c->log_io[m];
+        s->res.logging_busy_s += c->log_busy[m];
+        sp->logging += c->log_cpu[m];
+        work += c->log_cpu[m];
     }
     return work;
 }
 
-static const process *process_of(sim *s, const thread *t)
-{
-    return &s->processes[t->process];
-}
-
 /* The main program: submit every top-level task, then wait on each. */
-static double plan_main(sim *s, thread *t, job *j, double *io)
+static double plan_main(sim *s, const thread *t, job *j, step_plan *sp)
 {
     const dag *d = &s->dag;
 
     if (s->main_submit_next < d->top) {
         j->step = 0;
         s->latency[s->main_submit_next] = s->now;
-        s->step_locks = 1;    /* launch_if_ready: the launch pool's submit */
-        return stage_work(s, STAGE_SUBMIT, process_of(s, t), io) + sim_collect(s);
+        sp->locks = 1;    /* launch_if_ready: the launch pool's submit */
+        return stage_work(s, STAGE_SUBMIT, t->proc, sp) + sim_collect(s);
     }
     /* Collect: the futures already done, in one burst, bounded so that
     ** the thread would not have kept the GIL past the switch interval. */
@@ -98,7 +81,7 @@ static double plan_main(sim *s, thread *t, job *j, double *io)
         double work = 0;
         while (i + k < d->top && k < s->collect_batch &&
                s->status[i + k] == TASK_DONE) {
-            work += stage_work(s, STAGE_COLLECT, process_of(s, t), io);
+            work += stage_work(s, STAGE_COLLECT, t->proc, sp);
             k++;
         }
         j->step = 1;
@@ -116,7 +99,7 @@ static void submit_done(sim *s, int32_t task)
         sim_pool_push(s, POOL_LAUNCH, sim_job_new(s, JOB_LAUNCH, task));
 }
 
-static int finish_main(sim *s, job *j)
+static int finish_main(sim *s, job *j, int32_t self)
 {
     const dag *d = &s->dag;
 
@@ -129,7 +112,7 @@ static int finish_main(sim *s, job *j)
         return STEP_CONTINUE;
     if (s->main_collect_next == d->top) {
         s->finish_time = s->now;
-        sim_job_free(s, (int32_t)(j - s->jobs));
+        sim_job_free(s, self);
         return STEP_MOVED;
     }
     if (s->status[s->main_collect_next] == TASK_DONE)
@@ -171,53 +154,51 @@ static int has_dependents(const dag *d, int32_t task)
     return d->dependent_at[task + 1] > d->dependent_at[task];
 }
 
-static double plan_complete(sim *s, const thread *t, int32_t task, double *io)
+static double plan_complete(sim *s, const thread *t, int32_t task, step_plan *sp)
 {
     int32_t join = s->dag.join_of[task];
-    double work = stage_work(s, STAGE_COMPLETE, process_of(s, t), io);
+    double work = stage_work(s, STAGE_COMPLETE, t->proc, sp);
 
     /* each dependent's callback submits a launch attempt to the launch pool */
-    s->step_locks |= has_dependents(&s->dag, task);
+    sp->locks |= has_dependents(&s->dag, task);
     if (join >= 0 && s->status[join] == TASK_JOINING) {
-        work += stage_work(s, STAGE_JOIN_COMPLETE, process_of(s, t), io);
-        s->step_locks |= has_dependents(&s->dag, join);
+        work += stage_work(s, STAGE_JOIN_COMPLETE, t->proc, sp);
+        sp->locks |= has_dependents(&s->dag, join);
     }
     return work;
 }
 
-static double plan_launch(sim *s, const thread *t, job *j, double *io)
+static double plan_launch(sim *s, const thread *t, job *j, step_plan *sp)
 {
     int32_t task = j->task;
-    const process *p = process_of(s, t);
+    const process *p = t->proc;
     double work = 0;
     int32_t i;
 
     for (i = 0; i < s->dag.ndeps[task]; i++)
-        work += stage_work(s, STAGE_DEP_CHECK, p, io);
+        work += stage_work(s, STAGE_DEP_CHECK, p, sp);
     j->step = s->status[task] == TASK_PENDING && s->outstanding[task] == 0;
     if (!j->step)
-        return work + stage_work(s, STAGE_LAUNCH_SKIP, p, io);
+        return work + stage_work(s, STAGE_LAUNCH_SKIP, p, sp);
     if (s->dag.kind[task] == DAG_JOIN || s->cfg->executor == EXECUTOR_THREADS) {
         /* A ThreadPoolExecutor starts a worker when the submit finds none
         ** idle, up to its maximum: step 2 says this launch starts one. */
         const pool *target = &s->pools[s->dag.kind[task] == DAG_JOIN ? POOL_JOIN : POOL_EXECUTE];
         /* Thread.start() waits for the new thread to run, with the pool
         ** lock held and the GIL let go (step_locks 2). */
-        s->step_locks = 1;
+        sp->locks = 1;
         if (target->nidle == 0 && target->unstarted > 0) {
             j->step = 2;
             work += s->thread_start;
-            s->step_locks = 2;
+            sp->locks = 2;
         }
-        return work + stage_work(s, STAGE_LAUNCH_THREADS, p, io);
+        return work + stage_work(s, STAGE_LAUNCH_THREADS, p, sp);
     }
-    return work + stage_work(s, s->app_launch_stage, p, io);
+    return work + stage_work(s, s->app_launch_stage, p, sp);
 }
 
-static int finish_launch(sim *s, job *j)
+static int finish_launch(sim *s, job *j, int32_t self)
 {
-    int32_t self = (int32_t)(j - s->jobs);
-
     if (!j->step) {
         sim_job_free(s, self);
         return STEP_MOVED;
@@ -246,25 +227,26 @@ static int finish_launch(sim *s, job *j)
 /* A join body: step i < children submits child i; the last step is the
 ** body itself and, when the returned future is already done, the join's
 ** completion. */
-static double plan_join(sim *s, const thread *t, job *j, double *io)
+static double plan_join(sim *s, const thread *t, job *j, step_plan *sp)
 {
     const dag *d = &s->dag;
     int32_t nchild = d->child_at[j->task + 1] - d->child_at[j->task];
-    const process *p = process_of(s, t);
+    const process *p = t->proc;
+    double work;
 
     if (j->step < nchild) {
         int32_t c = d->child[d->child_at[j->task] + j->step];
         s->latency[c] = s->now;
-        s->step_locks = 1;
-        return stage_work(s, STAGE_SUBMIT, p, io) + sim_collect(s);
+        sp->locks = 1;
+        return stage_work(s, STAGE_SUBMIT, p, sp) + sim_collect(s);
     }
+    work = stage_work(s, STAGE_JOIN_EXECUTE, p, sp);
     if (s->inner_done[j->task])
-        return stage_work(s, STAGE_JOIN_EXECUTE, p, io) +
-               stage_work(s, STAGE_JOIN_COMPLETE, p, io);
-    return stage_work(s, STAGE_JOIN_EXECUTE, p, io);
+        work += stage_work(s, STAGE_JOIN_COMPLETE, p, sp);
+    return work;
 }
 
-static int finish_join(sim *s, job *j)
+static int finish_join(sim *s, job *j, int32_t self)
 {
     const dag *d = &s->dag;
     int32_t nchild = d->child_at[j->task + 1] - d->child_at[j->task];
@@ -277,7 +259,7 @@ static int finish_join(sim *s, job *j)
     s->status[j->task] = TASK_JOINING;
     if (s->inner_done[j->task])
         complete(s, j->task);
-    sim_job_free(s, (int32_t)(j - s->jobs));
+    sim_job_free(s, self);
     return STEP_MOVED;
 }
 
@@ -301,26 +283,71 @@ static void dispatch(sim *s, int32_t self)
     s->parked_tail = self;
 }
 
-static int finish_htex(sim *s, job *j)
+double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp)
 {
-    int32_t self = (int32_t)(j - s->jobs);
+    const process *p = t->proc;
+
+    double work;
 
     switch (j->kind) {
+    case JOB_MAIN:
+        return plan_main(s, t, j, sp);
+    case JOB_LAUNCH:
+        return plan_launch(s, t, j, sp);
+    case JOB_EXECUTE:
+        work = stage_work(s, STAGE_EXECUTE_THREADS, p, sp);
+        return work + plan_complete(s, t, j->task, sp);
+    case JOB_JOIN_BODY:
+        return plan_join(s, t, j, sp);
+    case JOB_INTERCHANGE_TASK:
+        return stage_work(s, STAGE_INTERCHANGE_TASK, p, sp);
+    case JOB_MANAGER_TASK:
+        return stage_work(s, STAGE_MANAGER_TASK, p, sp);
+    case JOB_WORKER:
+        return stage_work(s, STAGE_WORKER_EXECUTE, p, sp);
+    case JOB_MANAGER_RESULT:
+        return stage_work(s, STAGE_MANAGER_RESULT, p, sp);
+    case JOB_INTERCHANGE_RESULT:
+        return stage_work(s, STAGE_INTERCHANGE_RESULT, p, sp);
+    case JOB_RESULT:
+        work = stage_work(s, STAGE_RESULT_RECEIVE, p, sp);
+        return work + plan_complete(s, t, j->task, sp);
+    }
+    return 0;
+}
+
+int dfk_finish(sim *s, int32_t self)
+{
+    job *j = &s->jobs[self];
+
+    switch (j->kind) {
+    case JOB_MAIN:
+        return finish_main(s, j, self);
+    case JOB_LAUNCH:
+        return finish_launch(s, j, self);
+    case JOB_EXECUTE:
+    case JOB_RESULT:
+        complete(s, j->task);
+        sim_job_free(s, self);
+        return STEP_MOVED;
+    case JOB_JOIN_BODY:
+        return finish_join(s, j, self);
+    /* HTEX: the task goes on to the next process, and its result back */
     case JOB_INTERCHANGE_TASK:
         dispatch(s, self);
-        break;
+        return STEP_MOVED;
     case JOB_MANAGER_TASK:
         j->kind = JOB_WORKER;
         sim_pool_push(s, POOL_WORKER, self);
-        break;
+        return STEP_MOVED;
     case JOB_WORKER:
         j->kind = JOB_MANAGER_RESULT;
         sim_pool_push(s, POOL_MANAGER, self);
-        break;
+        return STEP_MOVED;
     case JOB_MANAGER_RESULT:
         j->kind = JOB_INTERCHANGE_RESULT;
         sim_pool_push(s, POOL_INTERCHANGE, self);
-        break;
+        return STEP_MOVED;
     case JOB_INTERCHANGE_RESULT:
         s->manager_outstanding--;
         j->kind = JOB_RESULT;
@@ -332,58 +359,7 @@ static int finish_htex(sim *s, job *j)
                 s->parked_tail = -1;
             dispatch(s, parked);
         }
-        break;
+        return STEP_MOVED;
     }
     return STEP_MOVED;
-}
-
-double dfk_plan(sim *s, thread *t, job *j, double *io)
-{
-    const process *p = process_of(s, t);
-
-    *io = 0;
-    switch (j->kind) {
-    case JOB_MAIN:
-        return plan_main(s, t, j, io);
-    case JOB_LAUNCH:
-        return plan_launch(s, t, j, io);
-    case JOB_EXECUTE:
-        return stage_work(s, STAGE_EXECUTE_THREADS, p, io) +
-               plan_complete(s, t, j->task, io);
-    case JOB_JOIN_BODY:
-        return plan_join(s, t, j, io);
-    case JOB_INTERCHANGE_TASK:
-        return stage_work(s, STAGE_INTERCHANGE_TASK, p, io);
-    case JOB_MANAGER_TASK:
-        return stage_work(s, STAGE_MANAGER_TASK, p, io);
-    case JOB_WORKER:
-        return stage_work(s, STAGE_WORKER_EXECUTE, p, io);
-    case JOB_MANAGER_RESULT:
-        return stage_work(s, STAGE_MANAGER_RESULT, p, io);
-    case JOB_INTERCHANGE_RESULT:
-        return stage_work(s, STAGE_INTERCHANGE_RESULT, p, io);
-    case JOB_RESULT:
-        return stage_work(s, STAGE_RESULT_RECEIVE, p, io) +
-               plan_complete(s, t, j->task, io);
-    }
-    return 0;
-}
-
-int dfk_finish(sim *s, job *j)
-{
-    switch (j->kind) {
-    case JOB_MAIN:
-        return finish_main(s, j);
-    case JOB_LAUNCH:
-        return finish_launch(s, j);
-    case JOB_EXECUTE:
-    case JOB_RESULT:
-        complete(s, j->task);
-        sim_job_free(s, (int32_t)(j - s->jobs));
-        return STEP_MOVED;
-    case JOB_JOIN_BODY:
-        return finish_join(s, j);
-    default:
-        return finish_htex(s, j);
-    }
 }

@@ -1,10 +1,10 @@
 /*
-** The event engine's priority queue: a binary min-heap of events ordered
-** by (time, seq). seq is taken from a counter the caller owns and bumps on
-** every schedule, so events at equal times leave in the order they were
-** scheduled and a run is reproducible bit for bit. The heap is sized once,
-** up front; pushing never allocates, so the event loop stays free of
-** malloc (libuv's timer heap works the same way).
+** A binary min-heap of events ordered by (time, seq). seq is taken from a
+** counter the caller owns and bumps on every schedule, so events at equal
+** times leave in the order they were scheduled. The heap is sized once, up
+** front; pushing never allocates (libuv's timer heap works the same way).
+** It is the benchmark's reference calendar (tests/bench.c); a run's own
+** queues, which hold a few events each, are the sorted arrays of cal.h.
 */
 #ifndef SIM_HEAP_H
 #define SIM_HEAP_H

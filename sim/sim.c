@@ -151,8 +151,8 @@ double sim_collect(sim *s)
         return 0;
     s->gc_last_full = s->gc_submitted;
     pause = s->gc_base + s->gc_per_task * (double)s->gc_submitted;
-    s->res->gc_full_collections++;
-    s->res->gc_busy_s += pause;
+    s->res.gc_full_collections++;
+    s->res.gc_busy_s += pause;
     return pause;
 }
 
@@ -177,7 +177,7 @@ static void logging_close(sim *s, int32_t th, double until)
     thread *t = &s->threads[th];
 
     if (t->in_logging) {
-        s->res->role_logging_s[role_of_pool[t->pool]] += until - t->logging_since;
+        s->res.role_logging_s[t->role] += until - t->logging_since;
         t->in_logging = 0;
     }
 }
@@ -186,12 +186,12 @@ static void burst(sim *s, int32_t th, double work, int phase)
 {
     thread *t = &s->threads[th];
     double dead = 0;
-    int role = role_of_pool[t->pool];
+    int role = t->role;
 
     if (t->woken) {
         dead += s->handoff;
         t->woken = 0;
-        s->res->wakeups += s->processes[t->process].is_submit;
+        s->res.wakeups += t->proc->is_submit;
     }
     if (phase == PHASE_CPU) {
         dead += t->dead;
@@ -200,8 +200,8 @@ static void burst(sim *s, int32_t th, double work, int phase)
         ** thread is still in the flush that let the GIL go. */
         logging_close(s, th, s->now + dead);
     }
-    s->res->role_cpu_s[role] += work;
-    s->res->role_dead_s[role] += dead;
+    s->res.role_cpu_s[role] += work;
+    s->res.role_dead_s[role] += dead;
     if (dead <= 0) {
         t->phase = (uint8_t)phase;
         cpu_start(&s->cpu, s->now, work, ++s->seq, (uint32_t)th);
@@ -210,7 +210,7 @@ static void burst(sim *s, int32_t th, double work, int phase)
     t->pending = work;
     t->pending_phase = (uint8_t)phase;
     t->phase = PHASE_WAKING;
-    heap_push(&s->delays, s->now + dead, ++s->seq, 0, (uint32_t)th);
+    cal_push(&s->delays, s->now + dead, ++s->seq, (uint32_t)th);
 }
 
 static void enqueue(sim *s, int32_t *head, int32_t *tail, int32_t th)
@@ -241,11 +241,11 @@ static void gil_take(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
 
-    assert(s->processes[t->process].gil_holder < 0);
-    s->processes[t->process].gil_holder = th;
+    assert(t->proc->gil_holder < 0);
+    t->proc->gil_holder = th;
     /* Every waiter's timed wait starts over with a new holder (CPython
     ** counts switches and drops the request of a wait that saw one). */
-    s->processes[t->process].gil_wait_start = s->now;
+    t->proc->gil_wait_start = s->now;
     t->holds_gil = 1;
     t->gil_since = s->now;
 }
@@ -259,11 +259,11 @@ static void gil_grant(sim *s, int32_t th)
 static void gil_release(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
     int32_t next;
 
     if (p->is_submit)
-        s->res->gil_busy_s += s->now - t->gil_since;
+        s->res.gil_busy_s += s->now - t->gil_since;
     t->holds_gil = 0;
     p->gil_holder = -1;
     next = dequeue(s, &p->gil_head, &p->gil_tail);
@@ -276,7 +276,7 @@ static void gil_release(sim *s, int32_t th)
 static void handler_grant(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
     assert(p->handler_holder < 0);
     p->handler_holder = th;
@@ -286,11 +286,11 @@ static void handler_grant(sim *s, int32_t th)
 
 static void handler_release(sim *s, int32_t th)
 {
-    process *p = &s->processes[s->threads[th].process];
+    process *p = s->threads[th].proc;
     int32_t next;
 
     if (p->is_submit)
-        s->res->handler_busy_s += s->now - p->handler_since;
+        s->res.handler_busy_s += s->now - p->handler_since;
     p->handler_holder = -1;
     next = dequeue(s, &p->handler_head, &p->handler_tail);
     if (next >= 0) {
@@ -312,18 +312,21 @@ static double planned_work(sim *s, int32_t th)
         ** what the lock adds is the waiting. */
         t->io = 0;
         t->records = 0;
+        t->flush = 0;
         if (t->lock_section)
             t->lock_step = 0;
         t->lock_regain = 0;
         return 0;
     }
-    s->step_records = 0;
-    s->step_logging = 0;
-    s->step_locks = 0;
-    work = dfk_plan(s, t, &s->jobs[t->job], &t->io);
-    t->records = s->step_records;
-    s->res->role_logging_s[role_of_pool[t->pool]] += s->step_logging;
-    t->lock_step = (uint8_t)s->step_locks;
+    {
+        step_plan sp = {0, 0, 0, 0};
+        work = dfk_plan(s, t, &s->jobs[t->job], &sp);
+        t->io = sp.io;
+        t->records = sp.records;
+        t->flush = t->shared && sp.records > 0;
+        s->res.role_logging_s[t->role] += sp.logging;
+        t->lock_step = (uint8_t)sp.locks;
+    }
     return work;
 }
 
@@ -331,7 +334,7 @@ static double planned_work(sim *s, int32_t th)
 ** CPython's waiter sleeps that long, then asks the holder to drop it. */
 static void gil_wait(sim *s, int32_t th)
 {
-    process *p = &s->processes[s->threads[th].process];
+    process *p = s->threads[th].proc;
 
     if (p->gil_head < 0)
         p->gil_wait_start = s->now;
@@ -339,26 +342,26 @@ static void gil_wait(sim *s, int32_t th)
     enqueue(s, &p->gil_head, &p->gil_tail, th);
 }
 
-/* Start the current job's next step: take the GIL if the thread lacks it. */
+/* Start the current job's next step: take the GIL if the thread lacks it.
+** A thread that keeps running keeps the GIL, unless others have waited for
+** it a whole switch interval. One call of planned_work and burst for every
+** way in, so that the function stays small enough to inline. */
 static void run_step(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
-    if (t->holds_gil) {
-        /* A thread that keeps running keeps the GIL, unless others have
-        ** waited for it a whole switch interval. */
-        if (p->gil_head < 0 || s->now < p->gil_wait_start + s->switch_interval) {
-            burst(s, th, planned_work(s, th), PHASE_CPU);
+    if (!t->holds_gil ||
+        (p->gil_head >= 0 && !(s->now < p->gil_wait_start + s->switch_interval))) {
+        if (t->holds_gil)
+            gil_release(s, th);
+        if (p->gil_holder >= 0) {
+            gil_wait(s, th);
             return;
         }
-        gil_release(s, th);
+        gil_take(s, th);
     }
-    if (p->gil_holder < 0) {
-        gil_grant(s, th);
-        return;
-    }
-    gil_wait(s, th);
+    burst(s, th, planned_work(s, th), PHASE_CPU);
 }
 
 /* Letting the pool lock go wakes the first thread blocked on it; the lock
@@ -366,15 +369,15 @@ static void run_step(sim *s, int32_t th)
 ** so a thread that comes back for it sooner takes it first. */
 static void lock_release(sim *s, int32_t th)
 {
-    process *p = &s->processes[s->threads[th].process];
+    process *p = s->threads[th].proc;
     int32_t next = dequeue(s, &p->lock_head, &p->lock_tail);
 
     p->lock_holder = -1;
     if (next >= 0) {
         s->threads[next].phase = PHASE_LOCK_WAKE;
-        s->res->wakeups += p->is_submit;
-        s->res->role_dead_s[role_of_pool[s->threads[next].pool]] += s->handoff;
-        heap_push(&s->delays, s->now + s->handoff, ++s->seq, 0, (uint32_t)next);
+        s->res.wakeups += p->is_submit;
+        s->res.role_dead_s[s->threads[next].role] += s->handoff;
+        cal_push(&s->delays, s->now + s->handoff, ++s->seq, (uint32_t)next);
     }
 }
 
@@ -385,7 +388,7 @@ static void lock_release(sim *s, int32_t th)
 static void lock_woken(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
     if (p->lock_holder < 0) {
         p->lock_holder = th;
@@ -407,7 +410,7 @@ static void lock_woken(sim *s, int32_t th)
 static int lock_step_end(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
     int starts_thread = t->lock_step == 2;
     double expiry;
 
@@ -452,7 +455,7 @@ void sim_wake(sim *s, int32_t th)
 static void step_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    const process *p = &s->processes[t->process];
+    const process *p = t->proc;
     int outcome;
 
     if (t->lock_step && !t->holds_gil && s->pool_lock > 0 && p->lock_holder < 0) {
@@ -472,7 +475,7 @@ static void step_done(sim *s, int32_t th)
         t->lock_section = 0;
         lock_release(s, th);
     }
-    outcome = dfk_finish(s, &s->jobs[t->job]);
+    outcome = dfk_finish(s, t->job);
     if (outcome == STEP_CONTINUE) {
         run_step(s, th);
         return;
@@ -489,10 +492,16 @@ static void step_done(sim *s, int32_t th)
         run_step(s, th);
         return;
     }
-    /* blocking or idle, it is out of logging once the flush is done */
-    logging_close(s, th, s->now);
-    if (t->holds_gil)
-        gil_release(s, th);
+    /* Idle, it is out of logging once the flush is done. A thread alone in
+    ** its process (HTEX's) keeps the GIL: nobody waits for it, and no one
+    ** sees who holds it (gil_busy_s is the submitting process's), so it
+    ** needs no release now and no take when it runs again. Nor does it
+    ** flush with the GIL let go: it is never in logging. */
+    if (!p->single_thread) {
+        logging_close(s, th, s->now);
+        if (t->holds_gil)
+            gil_release(s, th);
+    }
     t->phase = PHASE_IDLE;
     s->pools[t->pool].idle[s->pools[t->pool].nidle++] = th;
 }
@@ -500,9 +509,9 @@ static void step_done(sim *s, int32_t th)
 static void burst_done(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
-    process *p = &s->processes[t->process];
+    process *p = t->proc;
 
-    if (t->phase == PHASE_CPU && t->records > 0 && !p->single_thread) {
+    if (t->flush) {
         /* Each record's flush releases the GIL. With other threads waiting
         ** for it, every record after the first passes the GIL away and
         ** back (record_handoffs wake-ups, 2 in theory; fitted). The wait is
@@ -512,44 +521,52 @@ static void burst_done(sim *s, int32_t th)
         ** machine no waiter gets to run before the write returns: the
         ** writer keeps the GIL through its write, and nothing passes. */
         int keep = s->flush_keeps_gil && p->gil_head >= 0;
+        t->flush = 0;
         if (!keep && p->gil_head >= 0 && t->records > 1) {
             t->dead += s->record_handoffs * (t->records - 1) * s->handoff;
             if (p->is_submit)
-                s->res->record_handoffs += s->record_handoffs * (t->records - 1);
+                s->res.record_handoffs += s->record_handoffs * (t->records - 1);
         }
         t->in_logging = 1;
         t->logging_since = s->now;
         if (!keep)
             gil_release(s, th);
-        if (t->io <= 0 && p->handler_holder < 0) {
-            /* No write time outside the GIL: the flush only lets the GIL
-            ** go, and the step ends here, with no event of its own. */
-            step_done(s, th);
-        } else if (p->handler_holder < 0) {
-            handler_grant(s, th);
-        } else {
-            t->phase = PHASE_WAIT_HANDLER;
-            enqueue(s, &p->handler_head, &p->handler_tail, th);
+        if (t->io > 0 || p->handler_holder >= 0) {
+            if (p->handler_holder < 0) {
+                handler_grant(s, th);
+            } else {
+                t->phase = PHASE_WAIT_HANDLER;
+                enqueue(s, &p->handler_head, &p->handler_tail, th);
+            }
+            return;
         }
-        return;
-    }
-    if (t->phase == PHASE_IO)
+        /* No write time outside the GIL: the flush only lets the GIL go,
+        ** and the step ends here, with no event of its own. */
+    } else if (t->phase == PHASE_IO) {
         handler_release(s, th);
+    }
     step_done(s, th);
 }
 
 /* A thread's dead time is over: it takes the pool lock it was woken for,
-** or starts the burst that waited. */
-static void woken(sim *s, int32_t th)
+** or starts the burst that waited. Returns 1 when that burst, of no work
+** (a submit that regains the GIL), ends at once: the cores' next event and
+** before every dead time still pending (one ending now was scheduled
+** before it, so it would come first), so that the caller handles its end
+** now rather than through the calendar, in the same order. */
+static int woken(sim *s, int32_t th)
 {
     thread *t = &s->threads[th];
 
     if (t->phase == PHASE_LOCK_WAKE) {
         lock_woken(s, th);
-        return;
+        return 0;
     }
     t->phase = t->pending_phase;
+    if (t->pending == 0 && cal_time(cal_peek(&s->delays)) > s->now)
+        return cpu_start_nothing(&s->cpu, s->now, ++s->seq, (uint32_t)th);
     cpu_start(&s->cpu, s->now, t->pending, ++s->seq, (uint32_t)th);
+    return 0;
 }
 
 /* ---- setup ----------------------------------------------------------- */
@@ -563,6 +580,8 @@ static int32_t add_process(sim *s, int logging, int single, int submit)
     p->lock_holder = p->lock_head = p->lock_tail = -1;
     p->logging = (uint8_t)logging;
     p->single_thread = (uint8_t)single;
+    p->log_mode = logging == PROCESS_LOG_NONE ? LOG_OFF : single ? LOG_SINGLE :
+                  logging == PROCESS_LOG_INFO ? LOG_INFO : LOG_SHARED;
     p->is_submit = (uint8_t)submit;
     return s->nprocesses++;
 }
@@ -574,8 +593,10 @@ static int32_t add_thread(sim *s, int32_t process, int pool_id, int lazy)
     thread *t = &s->threads[s->nthreads];
     pool *p = &s->pools[pool_id];
 
-    t->process = process;
+    t->proc = &s->processes[process];
     t->pool = pool_id;
+    t->role = (uint8_t)role_of_pool[pool_id];
+    t->shared = !t->proc->single_thread;
     t->job = -1;
     t->next_waiter = -1;
     t->phase = PHASE_IDLE;
@@ -639,9 +660,27 @@ static int setup_costs(sim *s, sim_error *err)
     for (int i = 0; i < STAGE_COUNT; i++) {
         const model_cost *mc = &m->stage[i];
         stage_cost *c = &s->cost[i];
+        double r = mc->records, d = mc->debug_records;
         c->mean = mc->mean_s;
-        c->records = mc->records;
-        c->debug_records = mc->debug_records;
+        c->records = r;
+        /* The same products and sums, in the same order, as each record
+        ** cost before they were worked out here once. */
+        c->log_records[LOG_SINGLE] = c->log_records[LOG_SHARED] = r;
+        c->log_records[LOG_OFF] = 0;
+        c->log_cpu[LOG_SINGLE] = r * m->record_enabled_s + r * m->record_io_s;
+        c->log_cpu[LOG_SHARED] = r * m->record_enabled_s;
+        c->log_cpu[LOG_OFF] = r * m->record_disabled_s;
+        c->log_io[LOG_SINGLE] = c->log_io[LOG_OFF] = 0;
+        c->log_io[LOG_SHARED] = r * m->record_io_s;
+        c->log_busy[LOG_SINGLE] = c->log_busy[LOG_SHARED] =
+            r * (m->record_enabled_s + m->record_io_s);
+        c->log_busy[LOG_OFF] = c->log_cpu[LOG_OFF];
+        /* At INFO the DEBUG records are disabled calls (d of r). */
+        c->log_records[LOG_INFO] = r - d;
+        c->log_cpu[LOG_INFO] = (r - d) * m->record_enabled_s + d * m->record_disabled_s;
+        c->log_io[LOG_INFO] = (r - d) * m->record_io_s;
+        c->log_busy[LOG_INFO] = (r - d) * (m->record_enabled_s + m->record_io_s) +
+                                d * m->record_disabled_s;
         if (mc->dist != DIST_CONSTANT && mc->cv > 0 && mc->mean_s > 0) {
             c->quantile = malloc(sizeof *c->quantile * (QUANTILES + 1));
             if (c->quantile == NULL)
@@ -656,10 +695,9 @@ static int setup_costs(sim *s, sim_error *err)
         if (c->rng == NULL)
             return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
         gsl_rng_set(c->rng, (unsigned long)splitmix64(s->cfg->seed * 64 + (uint64_t)i));
+        c->get = c->rng->type->get;
+        c->state = c->rng->state;
     }
-    s->record_on = m->record_enabled_s;
-    s->record_io = m->record_io_s;
-    s->record_off = m->record_disabled_s;
     s->switch_interval = m->gil_switch_interval_s > 0 ? m->gil_switch_interval_s : 0.005;
     s->handoff = m->gil_handoff_s;
     s->record_handoffs = m->record_handoffs;
@@ -708,11 +746,11 @@ static void sim_free(sim *s)
     free(s->threads);
     free(s->processes);
     cpu_release(&s->cpu);
-    heap_release(&s->delays);
+    cal_release(&s->delays);
     dag_release(&s->dag);
 }
 
-static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
+static int setup(sim *s, const sim_config *cfg, sim_error *err)
 {
     const model *m = cfg->model;
     int workers = sim_workers_started(cfg);
@@ -723,7 +761,6 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
 
     memset(s, 0, sizeof *s);
     s->cfg = cfg;
-    s->res = res;
     rc = dag_build(&s->dag, cfg->workload, cfg->size, err);
     if (rc)
         return rc;
@@ -731,6 +768,12 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     edges = s->dag.dependent_at[tasks];
     nthreads = 2 + joins + (htex ? 1 + 2 + workers : workers);
     nprocs = 1 + (htex ? 2 + workers : 0);
+    if (nthreads >= 1 << CAL_ARG_BITS) {
+        /* the calendars name a thread in CAL_ARG_BITS bits */
+        dag_release(&s->dag);
+        return error_set(err, SIM_EINPUT, NULL, 0, 0,
+                         "too many threads to simulate: %ld", (long)nthreads);
+    }
     s->status = calloc(tasks, 1);
     s->inner_done = calloc(tasks, 1);
     s->outstanding = malloc(sizeof *s->outstanding * tasks);
@@ -746,7 +789,7 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     if (!s->status || !s->inner_done || !s->outstanding || !s->latency ||
         !s->jobs || !s->threads || !s->processes || !s->pools[POOL_COUNT - 1].idle ||
         cpu_init(&s->cpu, cores_of(cfg), nthreads, m->machine_background_cores) ||
-        heap_init(&s->delays, nthreads)) {
+        cal_init(&s->delays, nthreads)) {
         sim_free(s);
         return error_set(err, SIM_ENOMEM, NULL, 0, 0,
                          "out of memory simulating %ld tasks", (long)tasks);
@@ -795,9 +838,9 @@ static int setup(sim *s, const sim_config *cfg, sim_result *res, sim_error *err)
     if (m->stage[STAGE_COLLECT].mean_s > 0)
         s->collect_batch = (int32_t)fmax(1.0, fmin(1e6, s->switch_interval /
                                           m->stage[STAGE_COLLECT].mean_s));
-    res->tasks = tasks;
-    res->workers_started = workers;
-    res->cores = cores_of(cfg);
+    s->res.tasks = tasks;
+    s->res.workers_started = workers;
+    s->res.cores = cores_of(cfg);
     return 0;
 }
 
@@ -834,7 +877,7 @@ static double select_kth(double *a, long n, long k)
 
 static void summarize(sim *s)
 {
-    sim_result *r = s->res;
+    sim_result *r = &s->res;
     long n = s->dag.tasks, i;
     double sum = 0;
 
@@ -861,6 +904,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     sim s;
     int rc;
     int32_t main_job;
+    long events = 0;
 
     memset(res, 0, sizeof *res);
     if (cfg->workers < 1)
@@ -873,7 +917,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     if (cores_of(cfg) < 1)
         return error_set(err, SIM_EINPUT, NULL, 0, 0,
                          "cores must be at least 1, not %d", cores_of(cfg));
-    rc = setup(&s, cfg, res, err);
+    rc = setup(&s, cfg, err);
     if (rc)
         return rc;
 
@@ -887,24 +931,26 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     ** (current HTEX pushes results as they come, unbatched), so the cores'
     ** queue and the dead times' are the whole calendar. */
     for (;;) {
-        uint64_t seq;
-        double t = cpu_next(&s.cpu, &seq);
-        const heap_event *d = heap_peek(&s.delays);
-        if (d != NULL && (d->time < t || (d->time == t && d->seq < seq))) {
-            heap_event e;
-            heap_pop(&s.delays, &e);
-            s.now = e.time;
-            res->events++;
-            woken(&s, (int32_t)e.arg);
-            continue;
+        uint64_t key;
+        double t = cpu_next(&s.cpu, &key);
+        const cal_event *d = cal_peek(&s.delays);
+        int32_t th;
+        if (cal_before(d, &(cal_event){cal_bits(t), key})) {
+            s.now = cal_time(d);
+            events++;
+            th = (int32_t)cal_pop(&s.delays);
+            if (!woken(&s, th))
+                continue;
+        } else {
+            if (t == INFINITY)
+                break;
+            s.now = t;
+            th = (int32_t)cpu_finish(&s.cpu, t);
         }
-        if (t == INFINITY)
-            break;
-        s.now = t;
-        res->events++;
-        burst_done(&s, (int32_t)cpu_finish(&s.cpu, t));
-        cpu_settle(&s.cpu);
+        events++;
+        burst_done(&s, th);
     }
+    s.res.events = events;
     if (s.done != s.dag.tasks) {
         rc = error_set(err, SIM_EINPUT, NULL, 0, 0,
                        "internal: run ended with %ld of %ld tasks done",
@@ -912,6 +958,7 @@ int sim_run(const sim_config *cfg, sim_result *res, sim_error *err)
     } else {
         summarize(&s);
     }
+    *res = s.res;
     sim_free(&s);
     return rc;
 }

@@ -26,7 +26,7 @@
 
 #include "cpu.h"
 #include "dag.h"
-#include "heap.h"
+#include "cal.h"
 #include "sim.h"
 
 enum job_kind {
@@ -69,11 +69,15 @@ typedef struct job {
     uint8_t step;     /* which step; a launch attempt keeps its decision here */
 } job;
 
+typedef struct process process;
+
 typedef struct thread {
-    int32_t process;      /* owning process */
+    process *proc;        /* owning process, in sim.processes */
     int32_t pool;         /* pool it serves */
     int32_t job;          /* current job, or -1 */
     int32_t next_waiter;  /* link in a GIL, handler-lock or pool-lock wait queue */
+    uint8_t role;         /* enum sim_role, its pool's */
+    uint8_t shared;       /* its process has other threads */
     uint8_t phase;        /* enum thread_phase */
     uint8_t holds_gil;    /* 1 while it holds its process's GIL */
     uint8_t woken;        /* it was blocked; its next burst pays the wake-up */
@@ -85,6 +89,8 @@ typedef struct thread {
     double gil_since;     /* when it took the GIL */
     double io;            /* the current step's log I/O, seconds */
     double records;       /* log records the current step writes */
+    uint8_t flush;        /* its CPU burst ends in their flush, which lets the
+                          ** GIL go (records, in a process of many threads) */
     double dead;          /* hand-off dead time owed to its next burst */
     double pending;       /* the burst's work while it waits out its dead time */
     uint8_t pending_phase; /* and its phase */
@@ -96,7 +102,7 @@ enum process_logging {
     PROCESS_LOG_INFO          /* DEBUG calls are disabled ones, the rest written */
 };
 
-typedef struct process {
+struct process {
     int32_t gil_holder;       /* thread holding the GIL, or -1 */
     int32_t gil_head;         /* FIFO of threads waiting for it */
     int32_t gil_tail;
@@ -109,9 +115,11 @@ typedef struct process {
     int32_t lock_head;        /* FIFO of threads blocked on it */
     int32_t lock_tail;
     uint8_t logging;          /* enum process_logging: which records its logger writes */
-    uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst */
+    uint8_t single_thread;    /* one thread: log I/O folds into the CPU burst, and
+                              ** the thread keeps the GIL while idle (step_done) */
+    uint8_t log_mode;         /* enum log_mode, from the two above */
     uint8_t is_submit;        /* the submitting process (GIL accounting) */
-} process;
+};
 
 typedef struct pool {
     int32_t head;         /* FIFO of jobs waiting for a thread */
@@ -128,13 +136,35 @@ typedef struct pool {
 ** The tails beyond the outermost quantiles are cut: 1 in 2 * QUANTILES. */
 #define QUANTILES 256     /* 2^8: a draw's top 8 bits index it */
 
+/* How a process's records cost (stage_cost.log_*): written by the GIL
+** holder with the I/O in its burst (a process of one thread), written with
+** the I/O apart under the handler lock, or not written (logger off). */
+/* LOG_INFO: a process of several threads at INFO, its DEBUG calls disabled ones. */
+enum log_mode { LOG_SINGLE, LOG_SHARED, LOG_OFF, LOG_INFO, LOG_MODES };
+
 typedef struct stage_cost {
     double mean;          /* seconds; every draw when quantile is NULL */
     double records;       /* log records per task at this stage */
-    double debug_records; /* of them, at DEBUG */
     double *quantile;     /* [QUANTILES + 1] or NULL for a constant; owned */
     gsl_rng *rng;         /* this stage's own stream; owned */
+    unsigned long (*get)(void *); /* rng's generator and its state, as
+                          ** gsl_rng_get calls them, one load each a draw */
+    void *state;
+    /* by enum log_mode, the stage's records: */
+    double log_records[LOG_MODES];  /* records written: records, or 0 when off */
+    double log_cpu[LOG_MODES];      /* CPU in logging calls, in the stage's burst */
+    double log_io[LOG_MODES];       /* I/O in a burst of its own (LOG_SHARED) */
+    double log_busy[LOG_MODES];     /* their share of sim_result.logging_busy_s */
 } stage_cost;
+
+/* What dfk_plan says a step costs besides its CPU work. */
+typedef struct step_plan {
+    double io;            /* log I/O outside the GIL, seconds */
+    double records;       /* log records it writes */
+    double logging;       /* its logging calls' CPU (records, disabled calls) */
+    int locks;            /* it calls ThreadPoolExecutor.submit: 1, or 2 when
+                          ** that starts a thread */
+} step_plan;
 
 typedef struct sim {
     const sim_config *cfg;
@@ -156,21 +186,17 @@ typedef struct sim {
     pool pools[POOL_COUNT];
 
     cpu cpu;                  /* the cores: every pending burst */
-    heap delays;              /* dead times: threads waking, on no core */
+    cal delays;               /* dead times: threads waking, on no core */
     uint64_t seq;             /* insertion sequence for both */
     double now;
 
     stage_cost cost[STAGE_COUNT];
-    double record_on, record_io, record_off;  /* one log record, seconds */
     double switch_interval;
     double handoff;           /* wake-up dead time of a blocked thread */
     double record_handoffs;   /* wake-ups per further record of a contended step */
     double thread_start;      /* starting a pool thread */
     double pool_lock;         /* a ThreadPoolExecutor.submit's time under the pool lock */
     int flush_keeps_gil;      /* other load leaves no core for a flush's waiter to wake on */
-    double step_records;      /* records of the step being planned */
-    double step_logging;      /* and its logging calls' CPU (records, disabled calls) */
-    int step_locks;           /* the step being planned calls ThreadPoolExecutor.submit */
 
     int32_t main_thread;
     int32_t main_submit_next;     /* next top-level task to submit */
@@ -193,7 +219,9 @@ typedef struct sim {
     double gc_growth;             /* growth since the last that a check needs */
     double gc_base, gc_per_task;  /* a full collection's pause: base + per task held */
 
-    sim_result *res;              /* accumulators live here */
+    sim_result res;               /* the accumulators, in the run's own block
+                                  ** (no pointer to follow an event); copied
+                                  ** out when the run ends */
     long done;                    /* tasks completed */
 } sim;
 
@@ -206,7 +234,7 @@ void sim_pool_start_thread(sim *s, int pool);
 double sim_collect(sim *s);
 
 /* dfk.c: Parsl's side of each step */
-double dfk_plan(sim *s, thread *t, job *j, double *io);
-int dfk_finish(sim *s, job *j);
+double dfk_plan(sim *s, const thread *t, job *j, step_plan *sp);
+int dfk_finish(sim *s, int32_t j);
 
 #endif
