@@ -22,6 +22,23 @@ static void line(FILE *f, double t, const char *thread, const char *msg)
                "log_std_stream INFO: %s\n", t, thread, msg);
 }
 
+/* Read dir's parsl.log into sp as a double run on threads with logging
+** on, timing tasks first..last. */
+static void read_run(spans *sp, const char *dir, long first, long last)
+{
+    bundle_run r;
+    sim_error err;
+
+    memset(&r, 0, sizeof r);
+    r.workload = WORKLOAD_DOUBLE;
+    r.executor = EXECUTOR_THREADS;
+    r.logging = LOGGING_ON;
+    r.task_first = first;
+    r.task_last = last;
+    ck_assert_ptr_nonnull(sp);
+    ck_assert_int_eq(spans_add_log(sp, dir, &r, &err), 0);
+}
+
 /* A record as parsl.log has it: where, level and message. */
 static void record(FILE *f, double t, const char *thread, const char *where,
                    const char *level, const char *msg)
@@ -37,10 +54,8 @@ START_TEST(test_debug_records)
 {
     char dir[] = "/tmp/check_spans_XXXXXX", path[128];
     const char *main_thread = "MainThread-10";
-    bundle_run r;
     spans *sp = spans_new();
     span_stats s;
-    sim_error err;
     FILE *f;
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -72,14 +87,7 @@ START_TEST(test_debug_records)
     }
     fclose(f);
 
-    memset(&r, 0, sizeof r);
-    r.workload = WORKLOAD_DOUBLE;
-    r.executor = EXECUTOR_THREADS;
-    r.logging = LOGGING_ON;
-    r.task_first = 1;
-    r.task_last = 3;
-    ck_assert_ptr_nonnull(sp);
-    ck_assert_int_eq(spans_add_log(sp, dir, &r, &err), 0);
+    read_run(sp, dir, 1, 3);
     s = spans_get(sp, STAGE_SUBMIT);
     ck_assert_int_eq(s.n, 3);
     ck_assert_double_eq_tol(s.records, 8, 1e-12);
@@ -94,10 +102,8 @@ START_TEST(test_back_to_back_records)
 {
     char dir[] = "/tmp/check_spans_XXXXXX", path[128];
     const char *launch = "Task-Launch_0-11", *worker = "ThreadPoolExecutor-threads_0-12";
-    bundle_run r;
     spans *sp = spans_new();
     span_stats s;
-    sim_error err;
     FILE *f;
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -123,14 +129,7 @@ START_TEST(test_back_to_back_records)
     line(f, 100.005900, launch, "Standard error for task 9 will not be redirected.");
     fclose(f);
 
-    memset(&r, 0, sizeof r);
-    r.workload = WORKLOAD_DOUBLE;
-    r.executor = EXECUTOR_THREADS;
-    r.logging = LOGGING_ON;
-    r.task_first = 1;
-    r.task_last = 8;
-    ck_assert_ptr_nonnull(sp);
-    ck_assert_int_eq(spans_add_log(sp, dir, &r, &err), 0);
+    read_run(sp, dir, 1, 8);
     s = spans_get(sp, SPAN_RECORD);
     ck_assert_int_eq(s.n, 3);
     ck_assert_double_eq_tol(s.median_s, 20e-6, 1e-9);
