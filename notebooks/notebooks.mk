@@ -1,8 +1,8 @@
 # Make fragment for the notebooks; the top-level Makefile includes it:
 #   -include notebooks/notebooks.mk
 # Targets:
-#   make notebooks        venv, build/sim, the logging_off sweep into
-#                         $(NB_OUT)/results.db, then every notebook executed
+#   make notebooks        venv, build/sim, the logging_off and logging_info
+#                         sweeps into $(NB_OUT)/results.db, then every notebook executed
 #                         headless into $(NB_OUT)/<name>.ipynb and .html (with
 #                         the figures as PNGs); fails on any cell error
 #   make notebooks-strip  clear outputs in the committed notebooks (commit them
@@ -14,6 +14,7 @@ NB_OUT        ?= $(BUILD)/notebooks
 NB_VENV       ?= $(NB_DIR)/.venv
 NB_PYTHON     ?= python3
 NB_EXPERIMENT ?= experiments/logging_off.yaml
+NB_INFO       ?= experiments/logging_info.yaml
 NB_DB         ?= $(NB_OUT)/results.db
 NB_TIMEOUT    ?= 600
 NOTEBOOKS     := $(wildcard $(NB_DIR)/*.ipynb)
@@ -30,10 +31,11 @@ $(NB_VENV)/.installed: $(NB_DIR)/requirements.txt
 # The sweep, run again from scratch when sim, the experiment or a model file
 # changes (the store's resume would keep results of an older sim). Written
 # to a temporary file first, so an interrupted sweep leaves no store behind.
-$(NB_DB): $(BUILD)/sim $(NB_EXPERIMENT) $(wildcard models/*.yaml)
+$(NB_DB): $(BUILD)/sim $(NB_EXPERIMENT) $(NB_INFO) $(wildcard models/*.yaml)
 	@mkdir -p $(dir $@)
 	rm -f $@.tmp
 	$(BUILD)/sim run $(NB_EXPERIMENT) --db $@.tmp > $(NB_OUT)/sweep.txt
+	$(BUILD)/sim run $(NB_INFO) --db $@.tmp >> $(NB_OUT)/sweep.txt
 	mv $@.tmp $@
 
 # The shipped model against the newest committed bundle, which traces.ipynb
