@@ -7,6 +7,7 @@
 #include "bundle.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ enum column {
     C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
     C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW,
     C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT,
-    C_BACKGROUND, C_COUNT
+    C_BACKGROUND, C_HOST_BUSY, C_COUNT
 };
 
 static const char *column_names[C_COUNT] = {
@@ -103,7 +104,7 @@ static const char *column_names[C_COUNT] = {
     "timed_cpu_s", "cpu_interchange_s", "cpu_manager_s", "cpu_workers_s",
     "records_interchange", "records_manager", "records_workers", "timed_vcsw",
     "thread_cpu_main_s", "thread_cpu_launch_s", "thread_cpu_workers_s", "thread_cpu_join_s",
-    "thread_cpu_result_s", "background",
+    "thread_cpu_result_s", "background", "timed_host_busy_s",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -139,6 +140,7 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->t_end = number_or(GET(C_T_END), -1);
     r->worker_debug = number_or(GET(C_WORKER_DEBUG), 0) != 0;
     r->background = (int)number_or(GET(C_BACKGROUND), 0);
+    r->host_busy_s = number_or(GET(C_HOST_BUSY), -1);
     r->cpu_submit_s = number_or(GET(C_CPU_SUBMIT), -1);
     r->cpu_interchange_s = number_or(GET(C_CPU_INTERCHANGE), -1);
     r->cpu_manager_s = number_or(GET(C_CPU_MANAGER), -1);
@@ -464,4 +466,19 @@ const char *bundle_run_file(const bundle *b, const bundle_run *r,
         return buf;
     snprintf(buf, size, "%s/runs/%s/%s.gz", b->path, r->id, name);
     return exists(buf) ? buf : NULL;
+}
+
+double bundle_run_other_load(const bundle_run *r)
+{
+    double own = r->cpu_submit_s;
+
+    if (r->host_busy_s < 0 || own < 0 || r->makespan_s <= 0)
+        return NAN;
+    if (r->executor == EXECUTOR_HTEX) {
+        /* HTEX's own processes, which bundles before 2026-12-01 did not measure */
+        if (r->cpu_interchange_s < 0 || r->cpu_manager_s < 0 || r->cpu_workers_s < 0)
+            return NAN;
+        own += r->cpu_interchange_s + r->cpu_manager_s + r->cpu_workers_s;
+    }
+    return (r->host_busy_s - own) / r->makespan_s;
 }

@@ -47,6 +47,7 @@ typedef struct bundle_run {
     double t_start;          /* Unix time the timed section started, -1 if none */
     double t_end;            /* and ended */
     double cpu_submit_s;     /* CPU of the submitting process in the timed section, -1 if none */
+    double host_busy_s;      /* the machine's busy CPU in the timed section, all processes; -1 */
     long switches;           /* its voluntary context switches there, -1 if none */
     double cpu_interchange_s; /* HTEX: of the interchange, -1 if none */
     double cpu_manager_s;    /* HTEX: of the manager */
@@ -109,6 +110,12 @@ void bundle_release(bundle *b);
 ** CPU model (a VM's host id can stay while it moves to another CPU), and
 ** CPU family, model and stepping where both recorded them. */
 int bundle_same_machine(const bundle *a, const bundle *b);
+
+/* Cores' worth of other processes' CPU beside run r in its timed section:
+** the machine's busy CPU less the run's own (the submitting process and
+** HTEX's), over the makespan; NAN when the bundle did not measure it. A
+** busy machine changes Parsl's regime (docs/validate.md). */
+double bundle_run_other_load(const bundle_run *r);
 
 /* 1 when dir looks like a bundle (has manifest.json and runs.csv). */
 int bundle_is(const char *dir);

@@ -10,6 +10,7 @@
 ** writes nothing.
 */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,24 @@ int cmd_validate(int argc, char **argv)
         if (bundles[k].cpu[0] && strcmp(bundles[k].cpu, m->machine_cpu))
             fprintf(stderr, "sim: warning: bundle '%s' is from another CPU (%s) than the "
                             "model's (%s)\n", bundles[k].name, bundles[k].cpu, m->machine_cpu);
+    /* Runs beside another busy process are in another regime (a logging-on
+    ** thread pool 1.5x faster); the plan's own busy loops are meant. */
+    for (int k = 0; k < nb; k++) {
+        int busy = 0, measured = 0;
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            double other = bundle_run_other_load(r);
+            if (!group_usable(r) || r->background > 0 || isnan(other))
+                continue;
+            measured++;
+            busy += other >= 0.5;
+        }
+        if (busy > 0)
+            fprintf(stderr, "sim: warning: bundle '%s': %d of %d timing runs had another process "
+                            "busy beside them (at least half a core, timed_host_busy_s); a busy "
+                            "machine changes Parsl's regime (docs/validate.md)\n",
+                    bundles[k].name, busy, measured);
+    }
     if ((rc = validate_new(&v, bundles, nb, o.pool, &err)) != 0 ||
         (rc = validate_profiles(v, bundles, nb, &err)) != 0 ||
         (rc = validate_simulate(v, m, (int)o.replications, o.seed, &err)) != 0)

@@ -411,6 +411,29 @@ START_TEST(test_busy_machine_rows)
 }
 END_TEST
 
+/* Another process's load beside a run: the machine's busy CPU less the
+** run's own over the makespan; unknown without the measures (HTEX's
+** processes included). */
+START_TEST(test_other_load)
+{
+    bundle_run r;
+
+    memset(&r, 0, sizeof r);
+    r.executor = EXECUTOR_THREADS;
+    r.makespan_s = 2.0;
+    r.cpu_submit_s = 2.1;
+    r.host_busy_s = 4.1;
+    ck_assert_double_eq_tol(bundle_run_other_load(&r), 1.0, TOL);
+    r.executor = EXECUTOR_HTEX;
+    r.cpu_interchange_s = r.cpu_manager_s = r.cpu_workers_s = -1;
+    ck_assert(isnan(bundle_run_other_load(&r)));
+    r.cpu_interchange_s = 0.5, r.cpu_manager_s = 0.25, r.cpu_workers_s = 0.25;
+    ck_assert_double_eq_tol(bundle_run_other_load(&r), 0.5, TOL);
+    r.host_busy_s = -1;
+    ck_assert(isnan(bundle_run_other_load(&r)));
+}
+END_TEST
+
 /* The bootstrap interval: exact for constant samples, the same for the
 ** same seed, and narrower with more repetitions of the same spread. */
 START_TEST(test_ratio_interval)
@@ -681,6 +704,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_what_if_pairs);
     tcase_add_test(tc, test_busy_machine_rows);
+    tcase_add_test(tc, test_other_load);
     tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_blocked_ratio);
     tcase_add_test(tc, test_capture_apart);
