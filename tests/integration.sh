@@ -275,6 +275,12 @@ contains "$TMP/err" "model:" "the idle run ran"
 if command -v sqlite3 >/dev/null 2>&1; then
     [ "$(sqlite3 "$TMP/busy.db" 'SELECT count(*) FROM configurations')" -eq 2 ] && ok || bad "--set keeps the busy run apart from the idle one in the store"
 fi
+# A capture made beside another busy process is named for it; a quiet one is not.
+run 0 "validate a capture made on a busy machine" "$SIM" validate --no-db \
+    traces/epyc-2026-12-03-info/2026-12-03-5bce98f73f3e-logging_info
+contains "$TMP/err" "39 of 83 timing runs had another process busy beside them" "validate names a busy machine's runs"
+run 0 "validate a quiet capture" "$SIM" validate --no-db traces/epyc-2026-12-03/2026-12-03-5bce98f73f3e-logging_off
+grep -q "busy beside" "$TMP/err" && bad "a quiet capture is not called busy" || ok
 # The 2026-12-02 bundle measured its threads' CPU and switches: the CPU
 # check's one figure a switch and its errors.
 run 0 "validate the CPU check" "$SIM" validate --no-db --format json --model models/default.yaml \
