@@ -260,6 +260,16 @@ static int read_runs(bundle *b, const char *path, sim_error *err)
             goto done;
         }
         fill_run(&b->runs[b->nruns++], r.field, at);
+        if (at[C_BACKGROUND] >= 0) {
+            /* busy loops beside the run: a count the simulator takes as is */
+            const char *text = r.field[at[C_BACKGROUND]];
+            double v = number_or(text, 0);
+            if (v < 0 || v > 64 || v != (int)v) {
+                rc = error_set(err, SIM_EINPUT, path, r.lineno, (int)(text - r.line) + 1,
+                               "background must be an integer from 0 to 64, not '%s'", text);
+                goto done;
+            }
+        }
     }
 done:
     csv_close(&r);

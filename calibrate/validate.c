@@ -129,16 +129,16 @@ int validate_simulate(validate_set *v, const model *m, int replications,
     for (int i = 0; rc == 0 && i < v->nrows; i++) {
         validate_row *r = &v->rows[i];
         r->predicted_switches = 0;
+        if (r->g.background > 0) {
+            /* the runs' busy machine: their busy loops as its other load */
+            busy = *m;
+            busy.machine_background_cores = r->g.background;
+        }
         for (int k = 0; k < replications; k++) {
             experiment_config c;
             sim_config cfg;
             sim_result *res = &v->results[(size_t)i * replications + k];
             validate_config(v, i, k, &c);
-            if (r->g.background > 0) {
-                /* the runs' busy machine: their busy loops as its other load */
-                busy = *m;
-                busy.machine_background_cores = r->g.background;
-            }
             experiment_sim_config(&c, r->g.background > 0 ? &busy : m, &cfg);
             if ((rc = sim_run(&cfg, res, err)) != 0) {
                 char what[sizeof err->message];

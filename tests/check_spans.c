@@ -22,6 +22,19 @@ static void line(FILE *f, double t, const char *thread, const char *msg)
                "log_std_stream INFO: %s\n", t, thread, msg);
 }
 
+/* A new parsl.log in the temporary folder dir (a mkdtemp template), its
+** path into path. */
+static FILE *open_log(char *dir, char *path, size_t size)
+{
+    FILE *f;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, size, "%s/parsl.log", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    return f;
+}
+
 /* Read dir's parsl.log into sp as a double run on threads with logging
 ** on, timing tasks first..last. */
 static void read_run(spans *sp, const char *dir, long first, long last)
@@ -58,10 +71,7 @@ START_TEST(test_debug_records)
     span_stats s;
     FILE *f;
 
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/parsl.log", dir);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
+    f = open_log(dir, path, sizeof path);
     for (int task = 1; task <= 3; task++) {
         char msg[128];
         double t = 100 + task * 0.001;
@@ -106,10 +116,7 @@ START_TEST(test_back_to_back_records)
     span_stats s;
     FILE *f;
 
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/parsl.log", dir);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
+    f = open_log(dir, path, sizeof path);
     /* gaps of 10, 20 and 30 us: median 20 */
     line(f, 100.000000, launch, "Standard out for task 1 will not be redirected.");
     line(f, 100.000010, launch, "Standard error for task 1 will not be redirected.");

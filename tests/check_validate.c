@@ -411,6 +411,30 @@ START_TEST(test_busy_machine_rows)
 }
 END_TEST
 
+/* A count of busy loops that is not one is bad input, at its place. */
+START_TEST(test_bad_background)
+{
+    static const char bad_runs[] =
+        "run_id,workload,size,tasks,executor,workers_requested,logging,role,background,"
+        "status,makespan_s\n"
+        "a,double,300,300,threads,4,on,heldout,0,ok,0.3\n"
+        "b,double,300,300,threads,4,on,heldout,-1,ok,0.15\n";
+    bundle b;
+    sim_error err;
+
+    snprintf(dir, sizeof dir, "/tmp/sim_check_validate_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_file("manifest.json", manifest);
+    write_file("runs.csv", bad_runs);
+    ck_assert_int_eq(bundle_load(&b, dir, &err), SIM_EINPUT);
+    ck_assert_int_eq(err.line, 3);
+    ck_assert_int_eq(err.column, 39);
+    ck_assert(strstr(err.message, "background must be an integer") != NULL);
+    ck_assert(strstr(err.file, "runs.csv") != NULL);
+    unload(&b);   /* bundle_load released what it had read */
+}
+END_TEST
+
 /* Another process's load beside a run: the machine's busy CPU less the
 ** run's own over the makespan; unknown without the measures (HTEX's
 ** processes included). */
@@ -704,6 +728,7 @@ Suite *validate_suite(void)
     tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_what_if_pairs);
     tcase_add_test(tc, test_busy_machine_rows);
+    tcase_add_test(tc, test_bad_background);
     tcase_add_test(tc, test_other_load);
     tcase_add_test(tc, test_ratio_interval);
     tcase_add_test(tc, test_blocked_ratio);
