@@ -37,7 +37,8 @@ RUN_COLUMNS = [
     'records_workers', *THREAD_COLUMNS, 'error', 'files',
 ]
 
-GC_COLUMNS = ['run_id', 't_s', 'generation', 'duration_s', 'tasks_submitted', 'collected']
+GC_COLUMNS = ['run_id', 't_s', 'generation', 'duration_s', 'tasks_submitted', 'collected',
+              'tasks_pending']
 
 
 def host_id():

@@ -181,7 +181,8 @@ class GcRecorder:
     GIL held, so its pause grows with the futures the program holds: the
     simulator models it (docs/bundle.md, gc.csv).  Each event is
     [seconds since start, generation, duration_s, tasks submitted so far,
-    objects collected]; the callback costs a few microseconds a collection.
+    objects collected, tasks not yet wiped from dfk.tasks]; the callback
+    costs a few microseconds a collection.
     """
 
     def __init__(self, dfk, first_task):
@@ -198,7 +199,8 @@ class GcRecorder:
             return
         self.events.append([round(self.started - self.t0, 6), info['generation'],
                             round(now - self.started, 7),
-                            self.dfk.task_count - self.first_task, info['collected']])
+                            self.dfk.task_count - self.first_task, info['collected'],
+                            len(self.dfk.tasks)])
 
     def start(self):
         import gc
