@@ -35,6 +35,14 @@ long dag_task_count(int workload, long size)
     return -1;
 }
 
+long dag_app_count(int workload, long size)
+{
+    long tasks = dag_task_count(workload, size);
+
+    /* Every fibonacci join task has its one add task. */
+    return workload == WORKLOAD_FIBONACCI && tasks > 0 ? tasks / 2 : tasks;
+}
+
 static int allocate(dag *d, int32_t tasks, int32_t dependents, int32_t children,
                     sim_error *err)
 {

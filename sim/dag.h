@@ -46,6 +46,10 @@ typedef struct dag {
 ** INT32_MAX). workload is an enum sim_workload. */
 long dag_task_count(int workload, long size);
 
+/* Of those, the python_app tasks: the ones an executor runs (join apps run
+** on the DataFlowKernel's internal pool and never reach HTEX). -1 as above. */
+long dag_app_count(int workload, long size);
+
 /* Build the DAG of a workload into d (caller-owned struct; the arrays are
 ** the DAG's, freed by dag_release). Returns 0, SIM_EINPUT for a bad size,
 ** or SIM_ENOMEM with err filled and nothing left allocated. */

@@ -51,6 +51,11 @@ long sim_task_count(int workload, long size)
     return dag_task_count(workload, size);
 }
 
+long sim_app_task_count(int workload, long size)
+{
+    return dag_app_count(workload, size);
+}
+
 static int cores_of(const sim_config *cfg)
 {
     return cfg->cores > 0 ? cfg->cores : cfg->model->machine_cores;

@@ -84,6 +84,9 @@ typedef struct sim_result {
 ** in closed form). Returns -1 for a size out of range. */
 long sim_task_count(int workload, long size);
 
+/* Of those, the python_app tasks an executor runs; -1 out of range. */
+long sim_app_task_count(int workload, long size);
+
 /* The workers Parsl would start for the executor on the machine: all of
 ** them for threads, min(asked, cores / cores_per_worker) for HTEX. */
 int sim_workers_started(const sim_config *cfg);

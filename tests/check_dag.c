@@ -33,6 +33,11 @@ START_TEST(test_counts)
     ck_assert_int_eq(dag_task_count(WORKLOAD_FIBONACCI, 27), 1271242);
     /* fib(n+1) beyond int32 tasks is refused, not overflowed */
     ck_assert_int_eq(dag_task_count(WORKLOAD_FIBONACCI, 60), -1);
+    /* the executor's tasks: fibonacci's adds, not its joins */
+    ck_assert_int_eq(dag_app_count(WORKLOAD_DOUBLE, 1000), 1000);
+    ck_assert_int_eq(dag_app_count(WORKLOAD_INCREMENT, 1001), 1000);
+    ck_assert_int_eq(dag_app_count(WORKLOAD_FIBONACCI, 12), 465);
+    ck_assert_int_eq(dag_app_count(WORKLOAD_FIBONACCI, 60), -1);
 }
 END_TEST
 
@@ -77,6 +82,7 @@ START_TEST(test_fibonacci_shape)
     }
     ck_assert_int_eq(joins, 2 * fib(n + 1) - 1);
     ck_assert_int_eq(adds, joins);
+    ck_assert_int_eq(adds, dag_app_count(WORKLOAD_FIBONACCI, n));
     dag_release(&d);
 }
 END_TEST

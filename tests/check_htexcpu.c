@@ -160,6 +160,42 @@ START_TEST(test_without_counts_the_spans_stay)
 }
 END_TEST
 
+/* A fibonacci run's CPU and records are over its add tasks, the half of
+** its tasks that HTEX runs: fibonacci 12's 930 tasks hold 465 adds. */
+START_TEST(test_fibonacci_per_app_task)
+{
+    bundle_run runs[] = {
+        run(LOGGING_OFF_ALL, 0.093, 0.0465, 0.2325),
+        run(LOGGING_ON, 0.186, 0.0465, 0.2325),
+        debug_run(LOGGING_OFF),
+    };
+    bundle b;
+    model m;
+    fit_report rep;
+
+    for (int i = 0; i < 3; i++) {
+        runs[i].workload = WORKLOAD_FIBONACCI;
+        runs[i].size = 12;
+        runs[i].tasks = 930;
+    }
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
+    base_model(&m);
+    report(&rep);
+    htexcpu_apply(&m, &rep, &b, 1, 0);
+    ck_assert_int_eq(rep.htex_cpu_source, HTEX_CPU_OFF_ALL);
+    /* the interchange's 93 ms over 465 tasks: 200 us, not 100 */
+    ck_assert_double_eq_tol(rep.htex_cpu[0], 200e-6, 1e-12);
+    ck_assert_double_eq_tol(m.stage[STAGE_INTERCHANGE_TASK].mean_s, 100e-6, 1e-12);
+    ck_assert_double_eq_tol(m.stage[STAGE_WORKER_EXECUTE].mean_s, 500e-6, 1e-12);
+    /* its logging's 200 us excess: 20 records of 10 us, half each way */
+    ck_assert_double_eq_tol(m.stage[STAGE_INTERCHANGE_TASK].records, 10, 1e-9);
+    /* 12 interchange records per task of the run are 24 per add */
+    ck_assert_double_eq_tol(rep.htex_records_info[0], 0, 1e-12);
+    ck_assert_double_eq_tol(rep.htex_records_dropped[0], 24, 1e-9);
+    bundle_release(&b);
+}
+END_TEST
+
 START_TEST(test_unmeasured_cpu_leaves_the_model)
 {
     bundle_run runs[] = {run(LOGGING_OFF_ALL, -1, -1, -1), run(LOGGING_ON, -1, -1, -1),
@@ -189,6 +225,7 @@ Suite *htexcpu_suite(void)
     tcase_add_test(tc, test_logging_on_only_counts_the_logging);
     tcase_add_test(tc, test_without_counts_the_spans_stay);
     tcase_add_test(tc, test_unmeasured_cpu_leaves_the_model);
+    tcase_add_test(tc, test_fibonacci_per_app_task);
     suite_add_tcase(s, tc);
     return s;
 }
