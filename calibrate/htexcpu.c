@@ -3,8 +3,9 @@
 ** manager write no per-task record at INFO, so their log spans (the chain's
 ** gaps, halved) are wall time with ZMQ's latency in it; the harness
 ** measures each process's CPU over the timed section instead. What a
-** process's CPU per task holds is its work and its logging, and the two
-** are told apart in one of two ways:
+** process's CPU per HTEX task (a python_app: fibonacci's join tasks never
+** reach HTEX) holds is its work and its logging, and the two are told
+** apart in one of two ways:
 **
 **   off_all runs    NoopLogging silences every process: their CPU is the
 **                   work alone; the logging-on runs' excess over it is the
