@@ -93,6 +93,7 @@ enum column {
     C_T_START, C_T_END, C_WORKER_DEBUG, C_CPU_SUBMIT, C_CPU_INTERCHANGE, C_CPU_MANAGER,
     C_CPU_WORKERS, C_REC_INTERCHANGE, C_REC_MANAGER, C_REC_WORKERS, C_VCSW,
     C_THREAD_MAIN, C_THREAD_LAUNCH, C_THREAD_WORKERS, C_THREAD_JOIN, C_THREAD_RESULT,
+    C_SWITCH_MAIN, C_SWITCH_LAUNCH, C_SWITCH_WORKERS, C_SWITCH_JOIN, C_SWITCH_RESULT,
     C_BACKGROUND, C_HOST_BUSY, C_COUNT
 };
 
@@ -104,7 +105,8 @@ static const char *column_names[C_COUNT] = {
     "timed_cpu_s", "cpu_interchange_s", "cpu_manager_s", "cpu_workers_s",
     "records_interchange", "records_manager", "records_workers", "timed_vcsw",
     "thread_cpu_main_s", "thread_cpu_launch_s", "thread_cpu_workers_s", "thread_cpu_join_s",
-    "thread_cpu_result_s", "background", "timed_host_busy_s",
+    "thread_cpu_result_s", "thread_vcsw_main", "thread_vcsw_launch", "thread_vcsw_workers",
+    "thread_vcsw_join", "thread_vcsw_result", "background", "timed_host_busy_s",
 };
 
 /* Columns every bundle must have; the rest may be missing. */
@@ -149,8 +151,10 @@ static void fill_run(bundle_run *r, char **f, const int *at)
     r->records_manager = number_or(GET(C_REC_MANAGER), -1);
     r->records_workers = number_or(GET(C_REC_WORKERS), -1);
     r->switches = (long)number_or(GET(C_VCSW), -1);
-    for (int k = 0; k < THREAD_ROLE_COUNT; k++)
+    for (int k = 0; k < THREAD_ROLE_COUNT; k++) {
         r->thread_cpu_s[k] = number_or(GET(C_THREAD_MAIN + k), -1);
+        r->thread_switches[k] = number_or(GET(C_SWITCH_MAIN + k), -1);
+    }
 #undef GET
 }
 

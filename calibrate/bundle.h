@@ -57,6 +57,8 @@ typedef struct bundle_run {
     double records_workers;  /* HTEX: in the worker logs, together */
     double thread_cpu_s[THREAD_ROLE_COUNT]; /* CPU of the submitting process's threads
                              ** by role in the timed section, -1 if not measured */
+    double thread_switches[THREAD_ROLE_COUNT]; /* their voluntary context switches there,
+                             ** -1 if not counted */
 } bundle_run;
 
 /* One full (generation 2) cyclic collection of the submitting process

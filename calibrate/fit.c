@@ -559,6 +559,9 @@ int fit_model(const bundle *bundles, int nb, const spans *sp, int flags, const m
     structure(&base, rep, sp, start, nb > 0 ? &bundles[0] : NULL);
     rep->record_span = spans_get_by_capture(sp, SPAN_RECORD);
     htexcpu_apply(&base, rep, bundles, nb, flags);
+    /* Before threadcpu_apply, which does not change the records. */
+    if (threadcpu_split_fit(&base, rep, bundles, nb, flags) != 0)
+        return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
     threadcpu_apply(&base, rep, bundles, nb, flags);
     if (gcfit_fit(bundles, nb, flags & FIT_LOGGING_ON_ONLY, &base, &rep->gc) != 0)
         return error_set(err, SIM_ENOMEM, NULL, 0, 0, "out of memory");
@@ -631,6 +634,17 @@ void fit_print_report(const fit_report *rep, const model *m, FILE *out)
         fprintf(out, "HTEX submit side, thread CPU per task (median of %d logging-off runs): "
                      "launch thread %.3e s, result thread %.3e s\n",
                 rep->thread_cpu_runs, rep->thread_cpu[0], rep->thread_cpu[1]);
+    if (rep->split.runs > 0) {
+        const thread_split *t = &rep->split;
+        fprintf(out, "thread pool, each thread's CPU a task = work + records x a record + switches "
+                     "x a switch (linear least squares over %d double runs, %d with logging on; "
+                     "R^2 %.3f; not used by the model):\n", t->runs, t->logging_on, t->r2);
+        fprintf(out, "  work: main %.3e s (se %.1e), launch + workers %.3e s (se %.1e); "
+                     "a record %.3e s (se %.1e), %.2f x the micro-benchmark, %.1f + %.1f a task; "
+                     "a switch %.3e s (se %.1e)\n", t->work_s[0], t->se[0], t->work_s[1], t->se[1],
+                t->record_s, t->se[2], rep->record_total_s > 0 ? t->record_s / rep->record_total_s : 0,
+                t->records[0], t->records[1], t->switch_s, t->se[3]);
+    }
     if (rep->htex_cpu_runs > 0) {
         static const char *names[3] = {"interchange", "manager", "workers"};
         fprintf(out, "HTEX processes, CPU per task (median of %d %s): work + logging",

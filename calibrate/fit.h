@@ -29,6 +29,20 @@
 #include "spans.h"
 #include "whatif.h"
 
+/* The thread pool's threads' CPU, split by a straight-line fit over the
+** double runs that measured it (threadcpu.c): per task, a role's CPU is
+** its work, its enabled records' cost and its voluntary switches' cost. */
+typedef struct thread_split {
+    int runs;                /* calibration runs taken; 0: not fitted */
+    int logging_on;          /* of them, with logging on */
+    double work_s[2];        /* CPU a task at no record and no switch: main; launch + workers */
+    double record_s;         /* CPU of one enabled record in place */
+    double switch_s;         /* CPU of one voluntary context switch */
+    double se[4];            /* standard errors of the four */
+    double records[2];       /* enabled records a task, logging on: main; launch + workers */
+    double r2;               /* of the roles' CPU per task */
+} thread_split;
+
 enum fit_factor {
     FACTOR_SUBMIT_SIDE,   /* multiplies the submitting process's stage costs */
     FACTOR_WORKER_SIDE,   /* multiplies interchange, manager and worker costs, or only their logging when their CPU was measured */
@@ -107,6 +121,7 @@ typedef struct fit_report {
     int record_from_spans;               /* 1: a record costs its span in parsl.log (not fitted) */
     int thread_cpu_runs;                 /* logging-off HTEX runs whose thread CPU gave its submit-side stages */
     double thread_cpu[2];                /* their CPU per task: launch thread, result thread */
+    thread_split split;                  /* the thread pool's CPU split (report only) */
     whatif_report whatif;                /* with logging-on runs alone: the speedups' interval */
 } fit_report;
 

@@ -20,11 +20,20 @@
 ** and with both the convoy's cost counted twice (docs/calibrate.md gives
 ** the figures). Stages measured here are fixed in step 2 (their source
 ** starts "thread CPU"); the records keep their counted numbers.
+**
+** For the report only, threadcpu_split_fit splits the thread pool's CPU,
+** logging on and off together, into work, records and switches (their
+** voluntary context switches, thread_vcsw_<role>): what a record and a
+** switch cost their thread in place, which the model does not use yet
+** (docs/validate.md, "What the threads' CPU says about hand-offs").
 */
 #include "threadcpu.h"
 
+#include <gsl/gsl_multifit.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../sim/sim.h"
 #include "group.h"
@@ -105,4 +114,123 @@ void threadcpu_apply(model *m, fit_report *rep, const bundle *bundles, int nb, i
     rep->thread_cpu_runs = nh;
     rep->thread_cpu[0] = h[0];
     rep->thread_cpu[1] = h[1];
+}
+
+/* The records a task's stages on a role enable under logging mode. */
+static double enabled(double records, double debug, int logging)
+{
+    if (logging == LOGGING_ON)
+        return records;
+    if (logging == LOGGING_INFO)
+        return records - debug;
+    return 0;
+}
+
+static int had_full_collection(const bundle *b, int run)
+{
+    for (int i = 0; i < b->ncollections; i++)
+        if (b->collections[i].run == run)
+            return 1;
+    return 0;
+}
+
+static int split_usable(const bundle *b, int i)
+{
+    static const int roles[] = {THREAD_MAIN, THREAD_LAUNCH, THREAD_WORKERS};
+    const bundle_run *r = &b->runs[i];
+
+    if (!group_usable(r) || r->heldout || r->executor != EXECUTOR_THREADS ||
+        r->workload != WORKLOAD_DOUBLE || r->tasks <= 0 || r->background > 0 ||
+        had_full_collection(b, i))
+        return 0;
+    for (int j = 0; j < 3; j++)
+        if (r->thread_cpu_s[roles[j]] < 0 || r->thread_switches[roles[j]] < 0)
+            return 0;
+    return 1;
+}
+
+int threadcpu_split_fit(const model *m, fit_report *rep, const bundle *bundles, int nb, int flags)
+{
+    enum { PARAMS = 4 };
+    thread_split *out = &rep->split;
+    const model_cost *submit = &m->stage[STAGE_SUBMIT];
+    const model_cost *launch = &m->stage[STAGE_LAUNCH_THREADS];
+    const model_cost *done = &m->stage[STAGE_COMPLETE];
+    gsl_matrix *x = NULL, *cov = NULL;
+    gsl_vector *y = NULL, *c = NULL;
+    gsl_multifit_linear_workspace *work = NULL;
+    double chisq, mean = 0, total = 0;
+    int n = 0, on = 0, row = 0, rc = 0;
+
+    memset(out, 0, sizeof *out);
+    if (flags & FIT_LOGGING_ON_ONLY)
+        return 0;
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++)
+            if (split_usable(&bundles[k], i)) {
+                n++;
+                on += bundles[k].runs[i].logging == LOGGING_ON ||
+                      bundles[k].runs[i].logging == LOGGING_INFO;
+            }
+    /* Two runs of each kind at least: the records' cost is the difference. */
+    if (on < 2 || n - on < 2)
+        return 0;
+    x = gsl_matrix_calloc((size_t)(2 * n), PARAMS);
+    y = gsl_vector_alloc((size_t)(2 * n));
+    c = gsl_vector_alloc(PARAMS);
+    cov = gsl_matrix_alloc(PARAMS, PARAMS);
+    work = gsl_multifit_linear_alloc((size_t)(2 * n), PARAMS);
+    if (x == NULL || y == NULL || c == NULL || cov == NULL || work == NULL) {
+        rc = SIM_ENOMEM;
+        goto done;
+    }
+    out->records[0] = submit->records;
+    out->records[1] = launch->records + done->records;
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < bundles[k].nruns; i++) {
+            const bundle_run *r = &bundles[k].runs[i];
+            double tasks = (double)r->tasks;
+            if (!split_usable(&bundles[k], i))
+                continue;
+            /* the main thread: submit's records */
+            gsl_matrix_set(x, (size_t)row, 0, 1);
+            gsl_matrix_set(x, (size_t)row, 2,
+                           enabled(submit->records, submit->debug_records, r->logging));
+            gsl_matrix_set(x, (size_t)row, 3, r->thread_switches[THREAD_MAIN] / tasks);
+            gsl_vector_set(y, (size_t)row++, r->thread_cpu_s[THREAD_MAIN] / tasks);
+            /* the launch thread and the workers together: which of them
+            ** completes a task shifts with the logging (a done future's
+            ** callback runs on the thread that adds it), not the sum */
+            gsl_matrix_set(x, (size_t)row, 1, 1);
+            gsl_matrix_set(x, (size_t)row, 2,
+                           enabled(launch->records, launch->debug_records, r->logging) +
+                           enabled(done->records, done->debug_records, r->logging));
+            gsl_matrix_set(x, (size_t)row, 3, (r->thread_switches[THREAD_LAUNCH] +
+                                               r->thread_switches[THREAD_WORKERS]) / tasks);
+            gsl_vector_set(y, (size_t)row++, (r->thread_cpu_s[THREAD_LAUNCH] +
+                                              r->thread_cpu_s[THREAD_WORKERS]) / tasks);
+        }
+    if (gsl_multifit_linear(x, y, c, cov, &chisq, work) != 0)
+        goto done;
+    for (int j = 0; j < row; j++)
+        mean += gsl_vector_get(y, (size_t)j) / row;
+    for (int j = 0; j < row; j++)
+        total += (gsl_vector_get(y, (size_t)j) - mean) * (gsl_vector_get(y, (size_t)j) - mean);
+    out->runs = n;
+    out->logging_on = on;
+    out->work_s[0] = gsl_vector_get(c, 0);
+    out->work_s[1] = gsl_vector_get(c, 1);
+    out->record_s = gsl_vector_get(c, 2);
+    out->switch_s = gsl_vector_get(c, 3);
+    /* gsl_multifit_linear scales cov by the residuals' variance already */
+    for (int j = 0; j < PARAMS; j++)
+        out->se[j] = sqrt(gsl_matrix_get(cov, (size_t)j, (size_t)j));
+    out->r2 = total > 0 ? 1 - chisq / total : 0;
+done:
+    gsl_multifit_linear_free(work);
+    gsl_matrix_free(cov);
+    gsl_vector_free(c);
+    gsl_vector_free(y);
+    gsl_matrix_free(x);
+    return rc;
 }

@@ -17,4 +17,16 @@
 ** rep->thread_cpu and the stages' sources. */
 void threadcpu_apply(model *m, fit_report *rep, const bundle *bundles, int nb, int flags);
 
+/* Fit rep->split from the double thread-pool calibration runs of bundles
+** that measured their threads' CPU and switches (runs.csv
+** thread_cpu_<role>_s, thread_vcsw_<role>), logging on and off alike, runs
+** with a full collection left out: a role's CPU per task = its work + its
+** enabled records per task (m's stage records: main submit's; the launch
+** thread and the workers launch_threads' and complete's) x one record's
+** CPU + its switches per task x one switch's CPU, by linear least squares
+** (gsl_multifit_linear). Leaves rep->split.runs 0 without enough runs of
+** both kinds; nothing with FIT_LOGGING_ON_ONLY in flags, where the work
+** and the records cannot be told apart. Returns 0 or SIM_ENOMEM. */
+int threadcpu_split_fit(const model *m, fit_report *rep, const bundle *bundles, int nb, int flags);
+
 #endif

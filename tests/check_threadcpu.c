@@ -4,6 +4,8 @@
 ** become launch_htex and result_receive (less complete's share of the
 ** thread pool's workers); held-out, logging-on, other workloads' and
 ** unmeasured runs do not count; the logging-off what-if leaves all as is.
+** The thread pool's CPU split (threadcpu_split_fit) recovers the work, a
+** record's and a switch's CPU that made the runs' thread CPU.
 */
 #include <check.h>
 #include <stdlib.h>
@@ -120,6 +122,108 @@ START_TEST(test_logging_on_only_sees_no_logging_off_run)
 }
 END_TEST
 
+/* A thread-pool double run of 1000 tasks whose threads' CPU is made of
+** work, records and switches: main 30 us + records x 35 us + switches x
+** 12 us, launch + workers 50 us + the same; the switches split 1:2
+** between the launch thread and the workers. */
+static bundle_run split_run(int logging, double main_switches, double pool_switches)
+{
+    const double work_main = 30e-6, work_pool = 50e-6, record = 35e-6, switch_cpu = 12e-6;
+    double on = logging == LOGGING_ON ? 1 : 0, info = logging == LOGGING_INFO ? 1 : 0;
+    /* enabled records a task: submit 8 (6 DEBUG), launch 5 (1) + complete 3 (0) */
+    double main_records = 8 * on + 2 * info, pool_records = 8 * on + 7 * info;
+    bundle_run r = run(EXECUTOR_THREADS, logging, 0, 0, 0);
+
+    r.thread_cpu_s[THREAD_MAIN] = 1000 * (work_main + main_records * record +
+                                          main_switches * switch_cpu);
+    r.thread_cpu_s[THREAD_LAUNCH] = 1000 * (work_pool + pool_records * record +
+                                            pool_switches * switch_cpu) / 3;
+    r.thread_cpu_s[THREAD_WORKERS] = 2 * r.thread_cpu_s[THREAD_LAUNCH];
+    for (int k = 0; k < THREAD_ROLE_COUNT; k++)
+        r.thread_switches[k] = 0;
+    r.thread_switches[THREAD_MAIN] = 1000 * main_switches;
+    r.thread_switches[THREAD_LAUNCH] = 1000 * pool_switches / 3;
+    r.thread_switches[THREAD_WORKERS] = 1000 * pool_switches * 2 / 3;
+    return r;
+}
+
+static void split_model(model *m)
+{
+    base_model(m);
+    m->stage[STAGE_SUBMIT].records = 8;
+    m->stage[STAGE_SUBMIT].debug_records = 6;
+    m->stage[STAGE_LAUNCH_THREADS].records = 5;
+    m->stage[STAGE_LAUNCH_THREADS].debug_records = 1;
+    m->stage[STAGE_COMPLETE].records = 3;
+}
+
+START_TEST(test_split_recovers_work_records_switches)
+{
+    bundle_run runs[] = {
+        split_run(LOGGING_ON, 8.3, 13.9), split_run(LOGGING_ON, 7.9, 14.6),
+        split_run(LOGGING_INFO, 3.1, 5.0),
+        split_run(LOGGING_OFF, 0.05, 0.1), split_run(LOGGING_OFF, 1.8, 3.0),
+        split_run(LOGGING_OFF_ALL, 0.9, 2.2),
+        split_run(LOGGING_OFF, 9, 9),        /* held out: never counts */
+        split_run(LOGGING_OFF, 9, 9),        /* a full collection in its timed section */
+        split_run(LOGGING_ON, 9, 9),         /* another workload */
+    };
+    bundle_collection full = {.run = 7, .t_s = 0.1, .duration_s = 0.05, .tasks_submitted = 500};
+    bundle b;
+    model m;
+    fit_report rep;
+
+    runs[6].heldout = 1;
+    runs[6].thread_cpu_s[THREAD_MAIN] = 5;
+    runs[7].thread_cpu_s[THREAD_MAIN] = 5;
+    runs[8].workload = WORKLOAD_FIBONACCI;
+    runs[8].thread_cpu_s[THREAD_MAIN] = 5;
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
+    b.collections = &full;
+    b.ncollections = 1;
+    split_model(&m);
+    memset(&rep, 0, sizeof rep);
+    ck_assert_int_eq(threadcpu_split_fit(&m, &rep, &b, 1, 0), 0);
+    ck_assert_int_eq(rep.split.runs, 6);
+    ck_assert_int_eq(rep.split.logging_on, 3);
+    ck_assert_double_eq_tol(rep.split.work_s[0], 30e-6, 1e-12);
+    ck_assert_double_eq_tol(rep.split.work_s[1], 50e-6, 1e-12);
+    ck_assert_double_eq_tol(rep.split.record_s, 35e-6, 1e-12);
+    ck_assert_double_eq_tol(rep.split.switch_s, 12e-6, 1e-12);
+    ck_assert_double_eq_tol(rep.split.records[1], 8, 1e-12);
+    ck_assert(rep.split.r2 > 0.999999);
+    ck_assert(rep.split.se[2] < 1e-12);
+    b.collections = NULL;
+    b.ncollections = 0;
+    bundle_release(&b);
+}
+END_TEST
+
+START_TEST(test_split_needs_both_logging_states)
+{
+    bundle_run runs[] = {
+        split_run(LOGGING_ON, 8.3, 13.9), split_run(LOGGING_ON, 7.9, 14.6),
+        split_run(LOGGING_OFF, 0.05, 0.1), split_run(LOGGING_OFF, 1.8, 3.0),
+    };
+    bundle b;
+    model m;
+    fit_report rep;
+
+    fixture_bundle(&b, runs, sizeof runs / sizeof runs[0]);
+    split_model(&m);
+    memset(&rep, 0, sizeof rep);
+    ck_assert_int_eq(threadcpu_split_fit(&m, &rep, &b, 1, 0), 0);
+    ck_assert_int_eq(rep.split.runs, 4);
+    /* the what-if never sees the logging-off runs, and one kind is not enough */
+    ck_assert_int_eq(threadcpu_split_fit(&m, &rep, &b, 1, FIT_LOGGING_ON_ONLY), 0);
+    ck_assert_int_eq(rep.split.runs, 0);
+    b.nruns = 3;
+    ck_assert_int_eq(threadcpu_split_fit(&m, &rep, &b, 1, 0), 0);
+    ck_assert_int_eq(rep.split.runs, 0);
+    bundle_release(&b);
+}
+END_TEST
+
 Suite *threadcpu_suite(void)
 {
     Suite *s = suite_create("threadcpu");
@@ -128,6 +232,8 @@ Suite *threadcpu_suite(void)
     tcase_add_test(tc, test_htex_stages_from_thread_cpu);
     tcase_add_test(tc, test_unusable_runs_leave_the_model);
     tcase_add_test(tc, test_logging_on_only_sees_no_logging_off_run);
+    tcase_add_test(tc, test_split_recovers_work_records_switches);
+    tcase_add_test(tc, test_split_needs_both_logging_states);
     suite_add_tcase(s, tc);
     return s;
 }
