@@ -239,9 +239,14 @@ run 0 "calibrate the 2026-12-03 EPYC recipe" "$SIM" calibrate "$E/2026-12-03-5bc
 diff <(grep -v '^provenance' "$TMP/epyc.yaml") \
      <(grep -v '^provenance' models/2026-12-03-5bce98f73f3e-epyc.yaml) >/dev/null \
     && ok || bad "the 2026-12-03 EPYC model is what its recipe gives"
-# and the shipped model from the first three committed bundles, in order.
-run 0 "calibrate the shipped model's recipe" "$SIM" calibrate traces/bundles/2026-11-24-5bce98f73f3e \
-    traces/bundles/2026-12-01-5bce98f73f3e-logging_off traces/bundles/2026-12-01-5bce98f73f3e-logging_off-2 \
+# and the shipped model from every committed bundle, in the order of
+# traces/bundles/*/ (named here, so that a bundle captured but not
+# committed does not change the recipe).
+B=traces/bundles
+run 0 "calibrate the shipped model's recipe" "$SIM" calibrate "$B/2026-11-24-5bce98f73f3e" \
+    "$B/2026-12-01-5bce98f73f3e-logging_off-2" "$B/2026-12-01-5bce98f73f3e-logging_off" \
+    "$B/2026-12-02-5bce98f73f3e-logging_off" "$B/2026-12-04-5bce98f73f3e-logging_off-2" \
+    "$B/2026-12-04-5bce98f73f3e-logging_off" \
     --start models/2026-11-24-5bce98f73f3e.yaml -o "$TMP/shipped.yaml" --no-store
 diff <(grep -v '^provenance' "$TMP/shipped.yaml") <(grep -v '^provenance' models/default.yaml) >/dev/null \
     && ok || bad "the shipped model is what its recipe gives"
