@@ -30,6 +30,7 @@
 #include "threadcpu.h"
 
 #include <gsl/gsl_multifit.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,7 +118,7 @@ void threadcpu_apply(model *m, fit_report *rep, const bundle *bundles, int nb, i
 }
 
 /* The records a task's stages on a role enable under logging mode. */
-static double enabled(double records, double debug, int logging)
+static double enabled_records(double records, double debug, int logging)
 {
     if (logging == LOGGING_ON)
         return records;
@@ -159,7 +160,7 @@ int threadcpu_split_fit(const model *m, fit_report *rep, const bundle *bundles, 
     gsl_matrix *x = NULL, *cov = NULL;
     gsl_vector *y = NULL, *c = NULL;
     gsl_multifit_linear_workspace *work = NULL;
-    double chisq, mean = 0, total = 0;
+    double chisq, total;
     int n = 0, on = 0, row = 0, rc = 0;
 
     memset(out, 0, sizeof *out);
@@ -195,7 +196,7 @@ int threadcpu_split_fit(const model *m, fit_report *rep, const bundle *bundles, 
             /* the main thread: submit's records */
             gsl_matrix_set(x, (size_t)row, 0, 1);
             gsl_matrix_set(x, (size_t)row, 2,
-                           enabled(submit->records, submit->debug_records, r->logging));
+                           enabled_records(submit->records, submit->debug_records, r->logging));
             gsl_matrix_set(x, (size_t)row, 3, r->thread_switches[THREAD_MAIN] / tasks);
             gsl_vector_set(y, (size_t)row++, r->thread_cpu_s[THREAD_MAIN] / tasks);
             /* the launch thread and the workers together: which of them
@@ -203,8 +204,8 @@ int threadcpu_split_fit(const model *m, fit_report *rep, const bundle *bundles, 
             ** callback runs on the thread that adds it), not the sum */
             gsl_matrix_set(x, (size_t)row, 1, 1);
             gsl_matrix_set(x, (size_t)row, 2,
-                           enabled(launch->records, launch->debug_records, r->logging) +
-                           enabled(done->records, done->debug_records, r->logging));
+                           enabled_records(launch->records, launch->debug_records, r->logging) +
+                           enabled_records(done->records, done->debug_records, r->logging));
             gsl_matrix_set(x, (size_t)row, 3, (r->thread_switches[THREAD_LAUNCH] +
                                                r->thread_switches[THREAD_WORKERS]) / tasks);
             gsl_vector_set(y, (size_t)row++, (r->thread_cpu_s[THREAD_LAUNCH] +
@@ -212,10 +213,7 @@ int threadcpu_split_fit(const model *m, fit_report *rep, const bundle *bundles, 
         }
     if (gsl_multifit_linear(x, y, c, cov, &chisq, work) != 0)
         goto done;
-    for (int j = 0; j < row; j++)
-        mean += gsl_vector_get(y, (size_t)j) / row;
-    for (int j = 0; j < row; j++)
-        total += (gsl_vector_get(y, (size_t)j) - mean) * (gsl_vector_get(y, (size_t)j) - mean);
+    total = gsl_stats_tss(y->data, y->stride, (size_t)row);
     out->runs = n;
     out->logging_on = on;
     out->work_s[0] = gsl_vector_get(c, 0);
